@@ -1,0 +1,127 @@
+# jm - pay the urban-rural resident medical insurance premium from the shell
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/jm
+MANDIR ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+
+ifeq ($(origin CC),default)
+CC := cc
+endif
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Build variants keep their objects apart: build/ and build-san/.
+ifeq ($(SANITIZE),1)
+B := build-san
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+B := build
+SAN :=
+endif
+
+# User CFLAGS come first and never drop the standard and the warnings.
+PKGS := json-c sqlite3
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -D_GNU_SOURCE \
+	-DJM_DATADIR='"$(DATADIR)"' -DJM_LOCALEDIR='"$(LOCALEDIR)"' \
+	$(PKG_CFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) -Wl,--as-needed $(SAN)
+
+PROGS := jm-register jm-bind jm-quote jm-pay jm-receipt
+LIBSRC := $(sort $(wildcard common/*.c))
+LIBOBJ := $(LIBSRC:common/%.c=$(B)/common/%.o)
+BINS := $(PROGS:%=$(B)/bin/%)
+UNITSRC := $(sort $(wildcard tests/unit/*.c))
+UNITS := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(BINS) $(B)/share
+
+$(B)/common/%.o: common/%.c common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libjm.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libjm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libjm.a $(PKG_LIBS)
+
+# Programs in the build tree find share/ beside their folder.
+$(B)/share:
+	@mkdir -p $(B)
+	ln -sfn ../share $@
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libjm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libjm.a $(PKG_LIBS)
+
+# Build dependencies (Debian packages) checked with pkg-config; as root,
+# missing ones are installed, otherwise the command to run is printed.
+DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
+	libcurl4-openssl-dev libxml2-dev
+DEB_TEST := jq libxml2-utils mandoc perl sqlite3
+deps:
+	@missing=; \
+	for p in json-c sqlite3 libcurl libxml-2.0; do \
+		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
+	for t in jq xmllint mandoc prove sqlite3; do \
+		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends \
+				$(DEB_BUILD) $(DEB_TEST); \
+		else \
+			echo "jm needs Debian packages; run as root:"; \
+			echo "  apt-get install $(DEB_BUILD) $(DEB_TEST)"; \
+			exit 1; \
+		fi; \
+	fi
+
+check: deps all $(UNITS)
+	JM_BIN=$(CURDIR)/$(B)/bin prove -f $(UNITS) tests/*.t
+
+demo: deps all
+	@sh tools/demo $(CURDIR)/$(B)/bin
+
+lint: all
+	mandoc -Tlint -Wwarning man/*.[1-8]
+	@if command -v shellcheck >/dev/null; then \
+		shellcheck -s sh tools/demo tools/gen-regions .ci/run && \
+		shellcheck -s sh -e SC1091 tests/lib.sh tests/*.t; fi
+
+MAN1 := $(PROGS:%=man/%.1)
+MAN7 := man/jm.7
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/examples \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp share/regions.tsv $(DESTDIR)$(DATADIR)/
+	cp share/examples/* $(DESTDIR)$(DATADIR)/examples/
+	cp $(wildcard $(MAN1)) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(DESTDIR)$(DATADIR)/regions.tsv
+	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/examples/*))
+	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard $(MAN1)))
+	rm -f $(DESTDIR)$(MANDIR)/man7/jm.7
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check demo deps lint install uninstall clean

@@ -1,0 +1,140 @@
+/* jm-register - 参保登记: enrol people with the platform, newborns included */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/opts.h"
+#include "../common/person.h"
+#include "../common/platform.h"
+#include "../common/stream.h"
+#include "../common/table.h"
+#include "../common/util.h"
+
+static const char doc[] = N_("Register people (参保登记) with the platform, "
+    "newborns included.\v"
+    "Reads person records (JSON Lines, or a CSV roster with --csv) from "
+    "FILEs or stdin and writes each with a \"registration\" key added: "
+    "insured_id, status (registered or existing), registered_at and the "
+    "registry's region, category and aid. A record that cannot be "
+    "registered gets an \"error\" key and the batch goes on. Exit status: "
+    "0 all registered, 1 some failed, 2 stopped, 64 usage, 75 platform "
+    "unreachable.");
+
+static const struct argp_child children[] = {
+	{&jm_common_argp, 0, NULL, 0},
+	{0},
+};
+
+static const struct argp argp = {NULL, NULL, N_("[FILE...]"), doc,
+    children, NULL, NULL};
+
+static const struct jm_col cols[] = {
+	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
+	{N_("REGION"), 6}, {N_("STATUS"), 10}, {N_("INSURED ID / ERROR"), 0},
+};
+
+static void
+begin(void *ctx)
+{
+	jm_platform_begin(ctx);
+}
+
+static void
+commit(void *ctx)
+{
+	jm_platform_commit(ctx);
+}
+
+/* The registry is the truth: say when the record asserts otherwise. */
+static void
+compare(struct jm_rec *r, json_object *reg, const char *key)
+{
+	const char *mine, *theirs;
+
+	if (jm_get_str(r->obj, key, &mine, NULL) <= 0 ||
+	    jm_get_str(reg, key, &theirs, NULL) < 0)
+		return;
+	if (!theirs || strcmp(mine, theirs) != 0)
+		jm_rec_say(r, _("warning: the registry has %s %s, the record "
+		    "says %s"), key, theirs ? theirs : _("none"), mine);
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	struct jm_platform *p = ctx;
+	struct jm_person pe;
+	struct jm_perr err = {0};
+	json_object *resp = NULL;
+	const char *code;
+	char msg[512];
+
+	if ((code = jm_person_check(r->obj, jm_today(), &pe, msg,
+	    sizeof msg))) {
+		jm_rec_error(r, code, "%s", msg);
+		return;
+	}
+	if (pe.has_id)
+		json_object_object_add(r->obj, "id_no",
+		    json_object_new_string(pe.id.no));
+	if (p->ops->register_person(p, r->obj, &resp, &err) < 0) {
+		if (err.temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err.code, "%s", err.msg);
+		return;
+	}
+	if (!jm_quiet) {
+		compare(r, resp, "region");
+		compare(r, resp, "aid");
+	}
+	json_object_object_add(r->obj, "registration", resp);
+}
+
+static void
+emit_text(struct jm_rec *r, void *ctx)
+{
+	static int header;
+	json_object *reg, *e, *v;
+	const char *cells[6] = {0};
+	char line[24], who[64];
+
+	(void)ctx;
+	if (!header++)
+		jm_table_header(cols, 6);
+	snprintf(line, sizeof line, "%ld", r->line);
+	cells[0] = line;
+	cells[1] = jm_rec_who(r->obj, who, sizeof who);
+	jm_get_str(r->obj, "name", &cells[2], NULL);
+	if (json_object_object_get_ex(r->obj, "registration", &reg)) {
+		jm_get_str(reg, "region", &cells[3], NULL);
+		jm_get_str(reg, "status", &cells[4], NULL);
+		jm_get_str(reg, "insured_id", &cells[5], NULL);
+	} else if (json_object_object_get_ex(r->obj, "error", &e)) {
+		cells[4] = _("error");
+		if (json_object_object_get_ex(e, "message", &v))
+			cells[5] = json_object_get_string(v);
+	}
+	jm_table_row(cols, 6, cells);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct jm_platform *p;
+	struct jm_in *in;
+	struct jm_step step = {begin, one, commit, NULL, NULL, 0};
+
+	jm_init("jm-register");
+	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_opts_resolve();
+	p = jm_platform_open();
+	in = jm_in_open();
+	jm_out_open();
+	step.ctx = p;
+	if (strcmp(jm_opts.format, "text") == 0)
+		step.emit = emit_text;
+	jm_run(in, &step);
+	jm_in_close(in);
+	jm_platform_close(p);
+	return jm_finish();
+}

@@ -1,0 +1,51 @@
+/* platform.h - the platform interface: one table of operations, two
+ * implementations (the embedded sandbox engine and, later, HTTP) */
+#ifndef JM_PLATFORM_H
+#define JM_PLATFORM_H
+
+#include <json-c/json.h>
+
+/* A platform's refusal or failure. */
+struct jm_perr {
+	const char *code;	/* stable error code, e.g. NOT_REGISTERED */
+	char msg[512];
+	int temporary;		/* unreachable or busy: try again later */
+};
+
+struct jm_platform;
+
+/*
+ * Every operation takes a request object and gives a response object (the
+ * caller puts it) or -1 with perr filled. Requests and responses are the
+ * bodies of the HTTP protocol in jm-protocol.7.
+ */
+typedef int jm_op_fn(struct jm_platform *, json_object *req,
+    json_object **resp, struct jm_perr *);
+
+struct jm_platform_ops {
+	const char *kind;		/* "sandbox", "http" */
+	int (*begin)(struct jm_platform *);	/* start a batch */
+	int (*commit)(struct jm_platform *);	/* make it durable */
+	void (*close)(struct jm_platform *);
+	jm_op_fn *register_person;	/* 参保登记 */
+};
+
+struct jm_platform {
+	const struct jm_platform_ops *ops;
+	char *endpoint;
+	void *impl;
+};
+
+/* Open the platform of jm_opts.endpoint; dies (exit 2) when it cannot. */
+struct jm_platform *jm_platform_open(void);
+void jm_platform_close(struct jm_platform *);
+/* Batches: begin, any operations, commit; dies when a commit fails. */
+void jm_platform_begin(struct jm_platform *);
+void jm_platform_commit(struct jm_platform *);
+void jm_perr_set(struct jm_perr *, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The sandbox engine on SQLite (sandbox.c). */
+struct jm_platform *jm_sandbox_open(const char *path);
+
+#endif

@@ -1,0 +1,166 @@
+/* sandbox.c - the embedded sandbox platform: one SQLite file, its schema
+ * (created and migrated by version), batches, and the operations table */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+/* Each entry migrates from version i to i + 1. */
+static const char *const migrations[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO meta VALUES('kind', 'jm sandbox: synthetic, not a real "
+	"platform');"
+	"CREATE TABLE person("
+	" insured_id TEXT PRIMARY KEY,"
+	" id_no TEXT UNIQUE,"
+	" id_type TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" sex TEXT,"
+	" birth_date TEXT NOT NULL,"
+	" region TEXT NOT NULL,"
+	" category TEXT NOT NULL,"
+	" aid TEXT,"
+	" phone TEXT,"
+	" guardian TEXT REFERENCES person(insured_id),"
+	" birth_cert_no TEXT UNIQUE,"
+	" registered_at TEXT NOT NULL);"
+	"CREATE TABLE aid_list("
+	" id_no TEXT PRIMARY KEY,"
+	" aid TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+sqlite3_stmt *
+jm_sb_stmt(struct sandbox *sb, int slot, const char *sql)
+{
+	if (!sb->stmts[slot] && sqlite3_prepare_v3(sb->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &sb->stmts[slot], NULL) != SQLITE_OK)
+		jm_die("%s: %s", sb->path, sqlite3_errmsg(sb->db));
+	sqlite3_reset(sb->stmts[slot]);
+	sqlite3_clear_bindings(sb->stmts[slot]);
+	return sb->stmts[slot];
+}
+
+void
+jm_sb_exec(struct sandbox *sb, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(sb->db, sql, NULL, NULL, &err) != SQLITE_OK)
+		jm_die("%s: %s", sb->path, err ? err : "?");
+}
+
+int
+jm_sb_dberr(struct sandbox *sb, struct jm_perr *e)
+{
+	int rc = sqlite3_errcode(sb->db);
+
+	jm_perr_set(e, "PLATFORM_ERROR", _("sandbox database: %s"),
+	    sqlite3_errmsg(sb->db));
+	e->temporary = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+	return -1;
+}
+
+static int
+user_version(struct sandbox *sb)
+{
+	sqlite3_stmt *st;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(sb->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		jm_die("%s: %s", sb->path, sqlite3_errmsg(sb->db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void
+migrate(struct sandbox *sb)
+{
+	char sql[64];
+	int v;
+
+	jm_sb_exec(sb, "BEGIN IMMEDIATE");
+	v = user_version(sb);
+	if (v > (int)NMIGRATIONS)
+		jm_die(_("%s: made by a newer jm (schema %d, this one knows "
+		    "%zu)"), sb->path, v, NMIGRATIONS);
+	for (; v < (int)NMIGRATIONS; v++) {
+		jm_sb_exec(sb, migrations[v]);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		jm_sb_exec(sb, sql);
+	}
+	jm_sb_exec(sb, "COMMIT");
+}
+
+static int
+sb_begin(struct jm_platform *p)
+{
+	struct sandbox *sb = p->impl;
+
+	if (sqlite3_exec(sb->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sb->in_batch = 1;
+	return 0;
+}
+
+static int
+sb_commit(struct jm_platform *p)
+{
+	struct sandbox *sb = p->impl;
+
+	sb->in_batch = 0;
+	return sqlite3_exec(sb->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
+	    0 : -1;
+}
+
+static void
+sb_close(struct jm_platform *p)
+{
+	struct sandbox *sb = p->impl;
+	size_t i;
+
+	for (i = 0; i < sizeof sb->stmts / sizeof sb->stmts[0]; i++)
+		sqlite3_finalize(sb->stmts[i]);
+	if (sb->in_batch)
+		sqlite3_exec(sb->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(sb->db);
+	free(sb->path);
+	free(sb);
+}
+
+static const struct jm_platform_ops sandbox_ops = {
+	.kind = "sandbox",
+	.begin = sb_begin,
+	.commit = sb_commit,
+	.close = sb_close,
+	.register_person = jm_sb_register,
+};
+
+struct jm_platform *
+jm_sandbox_open(const char *path)
+{
+	struct jm_platform *p = jm_calloc(1, sizeof *p);
+	struct sandbox *sb = jm_calloc(1, sizeof *sb);
+
+	sb->path = jm_strdup(path);
+	if (sqlite3_open_v2(path, &sb->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		jm_die("%s: %s", path, sb->db ? sqlite3_errmsg(sb->db) :
+		    strerror(ENOMEM));
+	sqlite3_busy_timeout(sb->db, 60000);
+	jm_sb_exec(sb, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON");
+	migrate(sb);
+	p->ops = &sandbox_ops;
+	p->endpoint = jm_asprintf("sandbox:%s", path);
+	p->impl = sb;
+	return p;
+}

@@ -1,0 +1,184 @@
+/* sandbox_registry.c - the sandbox's enrolment registry (参保登记) */
+#include <stdio.h>
+#include <string.h>
+
+#include "person.h"
+#include "sandbox.h"
+#include "util.h"
+
+enum {
+	S_BY_ID = 0,
+	S_BY_CERT,
+	S_INSERT,
+	S_ATTACH_ID,
+	S_AID,
+};
+
+#define PERSON_COLS \
+	"insured_id, registered_at, region, category, aid, id_no"
+
+/* The registry's answer about a person, from a row of PERSON_COLS. */
+static json_object *
+answer(sqlite3_stmt *st, const char *status)
+{
+	json_object *o = json_object_new_object();
+	int i;
+	static const char *const keys[] = {"insured_id", "registered_at",
+	    "region", "category", "aid"};
+
+	json_object_object_add(o, "insured_id", json_object_new_string(
+	    (const char *)sqlite3_column_text(st, 0)));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	for (i = 1; i < 5; i++)
+		json_object_object_add(o, keys[i],
+		    sqlite3_column_type(st, i) == SQLITE_NULL ? NULL :
+		    json_object_new_string((const char *)sqlite3_column_text(
+		    st, i)));
+	return o;
+}
+
+static sqlite3_stmt *
+find(struct sandbox *sb, int by_cert, const char *key)
+{
+	sqlite3_stmt *st = by_cert ?
+	    jm_sb_stmt(sb, S_BY_CERT, "SELECT " PERSON_COLS
+	    " FROM person WHERE birth_cert_no = ?") :
+	    jm_sb_stmt(sb, S_BY_ID, "SELECT " PERSON_COLS
+	    " FROM person WHERE id_no = ?");
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW ? st : NULL;
+}
+
+/* The civil-affairs list (an aid fixture) decides when the record is silent. */
+static const char *
+aid_of(struct sandbox *sb, const struct jm_person *p, char *buf, size_t sz)
+{
+	sqlite3_stmt *st;
+
+	if (p->aid || !p->has_id)
+		return p->aid;
+	st = jm_sb_stmt(sb, S_AID, "SELECT aid FROM aid_list WHERE id_no = ?");
+	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	snprintf(buf, sz, "%s", sqlite3_column_text(st, 0));
+	return buf;
+}
+
+static int
+insert(struct sandbox *sb, const struct jm_person *p, const char *guardian,
+    json_object **resp, struct jm_perr *err)
+{
+	sqlite3_stmt *st;
+	char now[32], birth[11], aidbuf[32];
+	const char *aid = aid_of(sb, p, aidbuf, sizeof aidbuf);
+
+	st = jm_sb_stmt(sb, S_INSERT, "INSERT INTO person(insured_id, id_no, "
+	    "id_type, name, sex, birth_date, region, category, aid, phone, "
+	    "guardian, birth_cert_no, registered_at) VALUES("
+	    "printf('%s%08d', ?1, (SELECT IFNULL(MAX(rowid), 0) + 1 FROM "
+	    "person)), ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9, ?10, ?11, ?12) "
+	    "RETURNING " PERSON_COLS);
+	sqlite3_bind_text(st, 1, p->region, -1, SQLITE_STATIC);
+	if (p->has_id) {
+		sqlite3_bind_text(st, 2, p->id.no, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, p->id.male ? "male" : "female", -1,
+		    SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 3, jm_id_type_name(p->id_type), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, jm_date_str(p->birth, birth), -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, p->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, aid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, p->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, guardian, -1, SQLITE_TRANSIENT);
+	if (p->birth_cert_no[0])
+		sqlite3_bind_text(st, 11, p->birth_cert_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, jm_rfc3339(jm_now(), now), -1,
+	    SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return jm_sb_dberr(sb, err);
+	*resp = answer(st, "registered");
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* A child first registered by birth certificate now has an ID number. */
+static int
+attach_id(struct sandbox *sb, const struct jm_person *p, json_object **resp,
+    struct jm_perr *err)
+{
+	sqlite3_stmt *st = find(sb, 1, p->birth_cert_no);
+
+	if (!st)
+		return 1;
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+		jm_perr_set(err, "BAD_VALUE", _("birth certificate %s is "
+		    "registered with another ID number"), p->birth_cert_no);
+		return -1;
+	}
+	st = jm_sb_stmt(sb, S_ATTACH_ID, "UPDATE person SET id_no = ?1, "
+	    "sex = ?2 WHERE birth_cert_no = ?3 RETURNING " PERSON_COLS);
+	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->id.male ? "male" : "female", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->birth_cert_no, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return jm_sb_dberr(sb, err);
+	*resp = answer(st, "existing");
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+newborn(struct sandbox *sb, struct jm_person *p, json_object **resp,
+    struct jm_perr *err)
+{
+	sqlite3_stmt *st;
+	char guardian[32];
+
+	if ((st = find(sb, 1, p->birth_cert_no))) {
+		*resp = answer(st, "existing");
+		return 0;
+	}
+	if (!(st = find(sb, 0, p->guardian.no))) {
+		jm_perr_set(err, "GUARDIAN_NOT_REGISTERED", _("the guardian "
+		    "is not registered: register the guardian first"));
+		return -1;
+	}
+	snprintf(guardian, sizeof guardian, "%s", sqlite3_column_text(st, 0));
+	if (!p->region[0])
+		snprintf(p->region, sizeof p->region, "%s",
+		    sqlite3_column_text(st, 2));
+	return insert(sb, p, guardian, resp, err);
+}
+
+int
+jm_sb_register(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	struct jm_person p;
+	const char *code;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((code = jm_person_check(req, jm_today(), &p, err->msg,
+	    sizeof err->msg))) {
+		err->code = code;
+		err->temporary = 0;
+		return -1;
+	}
+	if (!p.has_id)
+		return newborn(sb, &p, resp, err);
+	if ((st = find(sb, 0, p.id.no))) {
+		*resp = answer(st, "existing");
+		return 0;
+	}
+	if (p.birth_cert_no[0] && (rc = attach_id(sb, &p, resp, err)) <= 0)
+		return rc;
+	return insert(sb, &p, NULL, resp, err);
+}

@@ -1,0 +1,498 @@
+/* stream.c - the record stream: JSON Lines (or a CSV roster) in, records out */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "identity.h"
+#include "lines.h"
+#include "opts.h"
+#include "stream.h"
+#include "utf8.h"
+#include "util.h"
+
+#define OUT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+struct jm_in {
+	struct jm_lines *lines;
+	json_tokener *tok;
+	struct jm_csv *csv;	/* NULL for JSON Lines */
+};
+
+/* What a line's lexical scan found. */
+struct scan {
+	const char *code;	/* NULL: well-formed so far */
+	char why[128];
+	size_t col;
+	long keys;		/* members of all objects */
+};
+
+static void
+scan_fail(struct scan *sc, const char *code, size_t col, const char *why)
+{
+	sc->code = code;
+	sc->col = col + 1;
+	snprintf(sc->why, sizeof sc->why, "%s", why);
+}
+
+/* A bare word outside strings: true, false, null or a number. */
+static size_t
+scan_word(const char *s, size_t n, size_t i, struct scan *sc)
+{
+	size_t j = i;
+
+	while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '+' ||
+	    s[j] == '-' || s[j] == '.'))
+		j++;
+	if (isdigit((unsigned char)s[i]) || s[i] == '-') {
+		if (strspn(s + i, "0123456789+-.eE") < j - i)
+			scan_fail(sc, "BAD_JSON", i, _("not a JSON number"));
+	} else if (!((j - i == 4 && (!memcmp(s + i, "true", 4) ||
+	    !memcmp(s + i, "null", 4))) || (j - i == 5 &&
+	    !memcmp(s + i, "false", 5))))
+		scan_fail(sc, "BAD_JSON", i, _("a bare word is not JSON "
+		    "(strings need double quotes)"));
+	return j;
+}
+
+/*
+ * One pass over the bytes: UTF-8, NUL bytes, what json-c lets through in
+ * strict mode (single quotes, NaN), and the count of members, which tells
+ * duplicate keys apart (json-c keeps only the last of them).
+ */
+static void
+scan_line(const char *s, size_t n, struct scan *sc)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+	int in_str = 0;
+
+	sc->code = NULL;
+	sc->keys = 0;
+	while (i < n && !sc->code) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80) {
+			if (!(k = jm_utf8_seq((const unsigned char *)s + i,
+			    n - i, &cp)))
+				scan_fail(sc, "BAD_UTF8", i, _("not UTF-8"));
+			i += k;
+		} else if (c == 0) {
+			scan_fail(sc, "BAD_JSON", i, _("a NUL byte"));
+		} else if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+			else if (c < 0x20)
+				scan_fail(sc, "BAD_JSON", i, _("a control "
+				    "character inside a string"));
+			i++;
+		} else if (c == '"') {
+			in_str = 1;
+			i++;
+		} else if (c == ':') {
+			sc->keys++;
+			i++;
+		} else if (isalnum(c) || c == '-') {
+			i = scan_word(s, n, i, sc);
+		} else if (!strchr(" \t\r{}[],", c)) {
+			scan_fail(sc, "BAD_JSON", i, _("unexpected character"));
+		} else
+			i++;
+	}
+}
+
+static long
+count_keys(json_object *o)
+{
+	long n = 0;
+	size_t i, len;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			n += 1 + count_keys(v);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += count_keys(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+/* The first key repeated within one object (slow path, for the message). */
+static char *
+dup_key(const char *s, size_t n)
+{
+	struct { size_t first, nkeys; int obj, want_key; } st[JM_MAX_DEPTH + 1];
+	size_t keys[512][2], nk = 0, i, j, b;
+	int d = -1;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '{' || s[i] == '[') {
+			if (++d > JM_MAX_DEPTH)
+				return NULL;
+			st[d].obj = s[i] == '{';
+			st[d].want_key = st[d].obj;
+			st[d].first = nk;
+		} else if ((s[i] == '}' || s[i] == ']') && d >= 0) {
+			nk = st[d--].first;
+		} else if (s[i] == ',' && d >= 0) {
+			st[d].want_key = st[d].obj;
+		} else if (s[i] == '"') {
+			for (b = ++i; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (d < 0 || !st[d].want_key)
+				continue;
+			st[d].want_key = 0;
+			for (j = st[d].first; j < nk; j++)
+				if (keys[j][1] == i - b &&
+				    !memcmp(s + keys[j][0], s + b, i - b))
+					return jm_strndup(s + b, i - b);
+			if (nk < 512) {
+				keys[nk][0] = b;
+				keys[nk++][1] = i - b;
+			}
+		}
+	}
+	return NULL;
+}
+
+void
+jm_rec_bad(struct jm_rec *r, const struct jm_line *ln, const char *code,
+    const char *fmt, ...)
+{
+	json_object *e = json_object_new_object();
+	char *msg, *in;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		jm_die("%s", strerror(ENOMEM));
+	va_end(ap);
+	r->obj = json_object_new_object();
+	r->file = ln->file;
+	r->line = ln->no;
+	json_object_object_add(e, "tool", json_object_new_string(jm_prog));
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	if (ln->file)
+		json_object_object_add(e, "file",
+		    json_object_new_string(ln->file));
+	json_object_object_add(e, "line", json_object_new_int64(ln->no));
+	in = jm_utf8_repair(ln->s, ln->len > JM_MAX_INPUT_ECHO ?
+	    JM_MAX_INPUT_ECHO : ln->len);
+	json_object_object_add(e, "input", json_object_new_string(in));
+	json_object_object_add(r->obj, "error", e);
+	r->failed = 1;
+	r->unsaid = 1;	/* said in order, when the batch is handled */
+	jm_exit_note(JM_EXIT_FAIL);
+	free(in);
+	free(msg);
+}
+
+static int
+parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
+{
+	enum json_tokener_error je;
+	struct scan sc;
+	json_object *o;
+	char *k;
+
+	if (ln->too_long) {
+		jm_rec_bad(r, ln, "LINE_TOO_LONG", _("the line has %zu bytes, "
+		    "more than the limit of %d"), ln->full_len, JM_MAX_LINE);
+		return 1;
+	}
+	scan_line(ln->s, ln->len, &sc);
+	if (sc.code) {
+		jm_rec_bad(r, ln, sc.code, _("column %zu: %s"), sc.col, sc.why);
+		return 1;
+	}
+	json_tokener_reset(in->tok);
+	o = json_tokener_parse_ex(in->tok, ln->s, (int)ln->len + 1);
+	je = json_tokener_get_error(in->tok);
+	if (!o && je == json_tokener_error_depth) {
+		jm_rec_bad(r, ln, "TOO_DEEP", _("nested more than %d deep"),
+		    JM_MAX_DEPTH);
+		return 1;
+	}
+	if (!o && je != json_tokener_success) {
+		jm_rec_bad(r, ln, "BAD_JSON", _("not valid JSON at column %zu: "
+		    "%s"), json_tokener_get_parse_end(in->tok) + 1,
+		    json_tokener_error_desc(je));
+		return 1;
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		jm_rec_bad(r, ln, "NOT_OBJECT", _("a record is a JSON object "
+		    "{...}, not %s"), json_type_to_name(json_object_get_type(
+		    o)));
+		return 1;
+	}
+	if (count_keys(o) != sc.keys) {
+		json_object_put(o);
+		k = dup_key(ln->s, ln->len);
+		jm_rec_bad(r, ln, "DUPLICATE_KEY", _("the key \"%s\" appears "
+		    "twice in one object"), k ? k : "?");
+		free(k);
+		return 1;
+	}
+	r->obj = o;
+	r->file = ln->file;
+	r->line = ln->no;
+	return 1;
+}
+
+static int
+blank(const char *s)
+{
+	return s[strspn(s, " \t\r")] == '\0';
+}
+
+struct jm_in *
+jm_in_open(void)
+{
+	struct jm_in *in = jm_calloc(1, sizeof *in);
+
+	in->lines = jm_lines_open(jm_opts.files, jm_opts.nfiles);
+	in->tok = json_tokener_new_ex(JM_MAX_DEPTH);
+	json_tokener_set_flags(in->tok, JSON_TOKENER_STRICT);
+	if (jm_opts.csv)
+		in->csv = jm_csv_new(jm_opts.csv_sep);
+	jm_lines_before_block = jm_out_flush;
+	return in;
+}
+
+int
+jm_in_next(struct jm_in *in, struct jm_rec *r)
+{
+	struct jm_line ln;
+
+	memset(r, 0, sizeof *r);
+	if (in->csv)
+		return jm_csv_next(in->csv, in->lines, r);
+	while (jm_lines_next(in->lines, &ln)) {
+		if (!ln.too_long && blank(ln.s))
+			continue;
+		return parse_json(in, &ln, r);
+	}
+	return 0;
+}
+
+int
+jm_in_ready(struct jm_in *in)
+{
+	return jm_lines_ready(in->lines);
+}
+
+void
+jm_in_close(struct jm_in *in)
+{
+	if (!in)
+		return;
+	jm_lines_close(in->lines);
+	json_tokener_free(in->tok);
+	jm_csv_free(in->csv);
+	free(in);
+}
+
+void
+jm_rec_free(struct jm_rec *r)
+{
+	json_object_put(r->obj);
+	r->obj = NULL;
+}
+
+const char *
+jm_rec_who(json_object *o, char *buf, size_t sz)
+{
+	json_object *v;
+	char m[40];
+
+	buf[0] = '\0';
+	if (json_object_object_get_ex(o, "id_no", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0)
+		snprintf(buf, sz, "%s", jm_mask_id(json_object_get_string(v),
+		    m));
+	else if (json_object_object_get_ex(o, "birth_cert_no", &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(buf, sz, _("newborn %s"), json_object_get_string(v));
+	return buf;
+}
+
+void
+jm_rec_say(const struct jm_rec *r, const char *fmt, ...)
+{
+	char who[96];
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s:%ld: ", jm_prog, r->file ? r->file :
+	    "<stdin>", r->line);
+	if (r->obj && *jm_rec_who(r->obj, who, sizeof who))
+		fprintf(stderr, "%s: ", who);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+jm_rec_error(struct jm_rec *r, const char *code, const char *fmt, ...)
+{
+	json_object *e = json_object_new_object();
+	char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		jm_die("%s", strerror(ENOMEM));
+	va_end(ap);
+	json_object_object_add(e, "tool", json_object_new_string(jm_prog));
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	if (r->file)
+		json_object_object_add(e, "file",
+		    json_object_new_string(r->file));
+	json_object_object_add(e, "line", json_object_new_int64(r->line));
+	json_object_object_add(r->obj, "error", e);
+	r->failed = 1;
+	jm_rec_say(r, "%s", msg);
+	jm_exit_note(JM_EXIT_FAIL);
+	free(msg);
+}
+
+int
+jm_rec_passes(struct jm_rec *r)
+{
+	json_object *e, *t;
+
+	if (!json_object_object_get_ex(r->obj, "error", &e))
+		return 0;
+	/* a line that never was a record has nothing to try again */
+	if (json_object_object_length(r->obj) == 1)
+		return 1;
+	if (json_object_object_get_ex(e, "tool", &t) &&
+	    json_object_is_type(t, json_type_string) &&
+	    strcmp(json_object_get_string(t), jm_prog) == 0 &&
+	    !r->failed) {
+		json_object_object_del(r->obj, "error");
+		return 0;
+	}
+	return 1;
+}
+
+static FILE *out;
+static int out_tty;
+
+void
+jm_out_open(void)
+{
+	static char buf[64 * 1024];
+	int fd;
+
+	if (jm_opts.output && strcmp(jm_opts.output, "-") != 0) {
+		fd = open(jm_opts.output, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0600);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			jm_die("%s: %s", jm_opts.output, strerror(errno));
+		close(fd);
+	}
+	out = stdout;
+	out_tty = isatty(STDOUT_FILENO);
+	if (!out_tty)
+		setvbuf(out, buf, _IOFBF, sizeof buf);
+}
+
+void
+jm_out_json(json_object *o)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(o, OUT_FLAGS, &n);
+
+	if (!out)
+		jm_out_open();
+	fwrite(s, 1, n, out);
+	putc('\n', out);
+	if (out_tty)
+		fflush(out);
+}
+
+void
+jm_out_text(const char *s)
+{
+	if (!out)
+		jm_out_open();
+	fputs(s, out);
+	if (out_tty)
+		fflush(out);
+}
+
+void
+jm_out_flush(void)
+{
+	if (out && fflush(out) != 0)
+		jm_die(_("write error: %s"), strerror(errno));
+}
+
+static void
+emit(const struct jm_step *st, struct jm_rec *r)
+{
+	if (st->emit)
+		st->emit(r, st->ctx);
+	else
+		jm_out_json(r->obj);
+}
+
+static void
+handle(const struct jm_step *st, struct jm_rec *r)
+{
+	json_object *e, *m;
+
+	if (r->unsaid) {
+		json_object_object_get_ex(r->obj, "error", &e);
+		json_object_object_get_ex(e, "message", &m);
+		jm_rec_say(r, "%s", json_object_get_string(m));
+		r->unsaid = 0;
+	} else if (st->one && !r->failed && !jm_rec_passes(r))
+		st->one(r, st->ctx);
+}
+
+/* Records are handled a batch at a time: as many as are already buffered,
+ * so a pipeline streams while a file is committed in few transactions. */
+void
+jm_run(struct jm_in *in, const struct jm_step *st)
+{
+	size_t max = st->batch ? st->batch : 256, n, i;
+	struct jm_rec *b = jm_calloc(max, sizeof *b);
+
+	for (;;) {
+		n = 0;
+		while (n < max && (n == 0 || jm_in_ready(in)) &&
+		    jm_in_next(in, &b[n]))
+			n++;
+		if (n == 0)
+			break;
+		if (st->begin)
+			st->begin(st->ctx);
+		for (i = 0; i < n; i++)
+			handle(st, &b[i]);
+		if (st->commit)
+			st->commit(st->ctx);
+		for (i = 0; i < n; i++) {
+			emit(st, &b[i]);
+			jm_rec_free(&b[i]);
+		}
+	}
+	free(b);
+}

@@ -1,0 +1,239 @@
+/* util.c - allocation that dies on failure, messages, exit status */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+const char *jm_prog = "jm";
+int jm_quiet, jm_verbose;
+static int exit_status;
+
+void
+jm_init(const char *prog)
+{
+	jm_prog = prog;
+	/* Every file jm writes holds personal data: private by default. */
+	umask(077);
+	setlocale(LC_ALL, "");
+#ifdef JM_LOCALEDIR
+	bindtextdomain("jm", JM_LOCALEDIR);
+#endif
+	textdomain("jm");
+}
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: %s\n", jm_prog, strerror(ENOMEM));
+	exit(JM_EXIT_STOP);
+}
+
+void *
+jm_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+jm_calloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+jm_realloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+jm_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+jm_strndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+jm_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+static void
+vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", jm_prog, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+jm_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	exit(JM_EXIT_STOP);
+}
+
+/* An error that does not stop the program: always shown, even under -q. */
+void
+jm_errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void
+jm_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (jm_quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(_("warning: "), fmt, ap);
+	va_end(ap);
+}
+
+void
+jm_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!jm_verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+/* Several statuses may apply: 2 beats 75 beats 1 beats 0. */
+static int
+rank(int st)
+{
+	switch (st) {
+	case JM_EXIT_STOP:
+		return 4;
+	case JM_EXIT_USAGE:
+		return 3;
+	case JM_EXIT_TEMP:
+		return 2;
+	case JM_EXIT_FAIL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+jm_exit_note(int st)
+{
+	if (rank(st) > rank(exit_status))
+		exit_status = st;
+}
+
+int
+jm_exit_status(void)
+{
+	return exit_status;
+}
+
+/* Close stdout and report a write error (a full disk) as exit 2. */
+int
+jm_finish(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", jm_prog, _("write error"),
+		    strerror(errno ? errno : EIO));
+		return JM_EXIT_STOP;
+	}
+	return exit_status;
+}
+
+void
+jm_buf_add(struct jm_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = jm_realloc(b->s, cap);
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+jm_buf_puts(struct jm_buf *b, const char *s)
+{
+	jm_buf_add(b, s, strlen(s));
+}
+
+void
+jm_buf_printf(struct jm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	jm_buf_add(b, s, (size_t)n);
+	free(s);
+}
+
+void
+jm_buf_free(struct jm_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}

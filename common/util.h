@@ -1,0 +1,54 @@
+/* util.h - allocation that dies on failure, messages, exit status */
+#ifndef JM_UTIL_H
+#define JM_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+#define JM_VERSION "0.1.0"
+
+/* Exit statuses of DESIGN.md section 5. */
+enum {
+	JM_EXIT_OK = 0,
+	JM_EXIT_FAIL = 1,	/* some record could not be done */
+	JM_EXIT_STOP = 2,	/* I/O error, internal error */
+	JM_EXIT_USAGE = 64,
+	JM_EXIT_TEMP = 75,	/* platform unreachable, outcome unknown */
+};
+
+extern const char *jm_prog;	/* "jm-register" */
+extern int jm_quiet, jm_verbose;
+
+void jm_init(const char *prog);
+void *jm_malloc(size_t);
+void *jm_calloc(size_t, size_t);
+void *jm_realloc(void *, size_t);
+char *jm_strdup(const char *);
+char *jm_strndup(const char *, size_t);
+char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void jm_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void jm_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void jm_errmsg(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+void jm_exit_note(int status);
+int jm_exit_status(void);
+int jm_finish(void);
+
+/* Growable byte buffer. */
+struct jm_buf {
+	char *s;
+	size_t len, cap;
+};
+void jm_buf_add(struct jm_buf *, const void *, size_t);
+void jm_buf_puts(struct jm_buf *, const char *);
+void jm_buf_printf(struct jm_buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void jm_buf_free(struct jm_buf *);
+
+#endif

@@ -1,0 +1,66 @@
+# lib.sh - TAP helpers for the shell tests; sourced by tests/*.t
+# Each test gets its own JM_HOME, removed on exit; programs are found on PATH.
+set -u
+export LC_ALL=C.UTF-8
+unset JM_ENDPOINT JM_TIMEOUT JM_JOBS JM_NOW JM_TODAY JM_SHARE XDG_CONFIG_HOME \
+	XDG_DATA_HOME XDG_STATE_HOME NO_COLOR
+T=$(mktemp -d "${TMPDIR:-/tmp}/jm-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export JM_HOME="$T/home"
+[ -n "${JM_BIN:-}" ] && PATH="$JM_BIN:$PATH"
+TESTS=$(cd "$(dirname "$0")" && pwd)
+DATA=$TESTS/data
+n=0
+fails=0
+
+plan() { echo "1..$1"; }
+
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+
+fail() {
+	n=$((n + 1))
+	fails=$((fails + 1))
+	echo "not ok $n - $1"
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+	d=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then pass "$d"; else
+		fail "$d"
+		sed 's/^/#   /' "$T/check.out" | head -n 20
+	fi
+}
+
+# check_same DESCRIPTION WANT GOT: the files are equal
+check_same() {
+	if diff -u "$2" "$3" >"$T/diff.out" 2>&1; then pass "$1"; else
+		fail "$1"
+		sed 's/^/#   /' "$T/diff.out" | head -n 40
+	fi
+}
+
+# check_exit DESCRIPTION STATUS COMMAND...: the command exits with STATUS
+check_exit() {
+	d=$1
+	want=$2
+	shift 2
+	"$@" >"$T/exit.out" 2>"$T/exit.err"
+	got=$?
+	if [ "$got" = "$want" ]; then pass "$d"; else
+		fail "$d (exit $got, want $want)"
+		sed 's/^/#   /' "$T/exit.err" | head -n 10
+	fi
+}
+
+# check_eq DESCRIPTION WANT GOT: two strings are equal
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1"
+		echo "#   want: $2"
+		echo "#   got:  $3"
+	fi
+}
+
+done_testing() { [ "$fails" -eq 0 ]; }
