@@ -1,5 +1,6 @@
 # jm - pay the urban-rural resident medical insurance premium from the shell
 .SUFFIXES:
+.SECONDARY:
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
