@@ -1,6 +1,6 @@
 /* csv.c - CSV rosters (RFC 4180, Excel and WPS dialects) read as records */
-#include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,24 +8,38 @@
 #include "utf8.h"
 #include "util.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* A physical line, owned: as read, or held back to be read again. */
 struct held {
-	char *s;
-	size_t len;
-	long no;
+	struct jm_line ln;	/* ln.s is allocated */
+	int utf8;		/* checked, and converted if need be */
 };
 
+/* A row: its physical lines and, for a bad one, what is wrong. */
+struct row {
+	struct held h[JM_CSV_MAX_LINES];
+	int nh;
+	const char *code;
+	const char *why;	/* untranslated */
+};
+
+enum { ROW_END, ROW_OK, ROW_BAD, ROW_OPEN };
+enum { ENC_UNKNOWN, ENC_UTF8, ENC_GBK };
+
 struct jm_csv {
-	char sep;
+	char sep, fsep;		/* the option's, and this file's (sep=X) */
 	const char *file;
-	int have_header, gbk, ncols;
-	char *cols[JM_CSV_MAX_COLS];	/* record key per column, NULL: skip */
-	struct held back[JM_CSV_MAX_LINES];	/* lines to read again */
+	int have_header, enc, skipping;
+	int ncols;
+	char *cols[JM_CSV_MAX_COLS];	/* record key per column, "": skip */
+	struct held back[JM_CSV_MAX_LINES + 1];	/* lines to read again */
 	int nback;
 	struct jm_buf raw, row;
-	long skipped;		/* rows of a file whose header is wrong */
-	int bad_file;
-	char *fields[JM_CSV_MAX_COLS + 1];
+	char *fields[JM_CSV_MAX_COLS];
 	int nfields;
+	iconv_t cd;		/* GB18030 to UTF-8, opened when needed */
 };
 
 static const struct { const char *h, *key; } headers[] = {
@@ -49,8 +63,13 @@ static const char *keys[] = {"id_no", "id_type", "name", "phone", "region",
     "category", "aid", "relation", "birth_date", "guardian_id_no",
     "birth_cert_no", "town", "village"};
 
+/* Keys the tools write (objects): a column of that name is ignored. */
+static const char *owned[] = {"registration", "binding", "quote", "payment",
+    "receipt", "error"};
+
 static const struct { const char *key, *zh, *val; } values[] = {
 	{"relation", "本人", "self"}, {"relation", "配偶", "spouse"},
+	{"relation", "丈夫", "spouse"}, {"relation", "妻子", "spouse"},
 	{"relation", "父母", "parent"}, {"relation", "父亲", "parent"},
 	{"relation", "母亲", "parent"}, {"relation", "子女", "child"},
 	{"relation", "儿子", "child"}, {"relation", "女儿", "child"},
@@ -79,8 +98,12 @@ static const struct { const char *key, *zh, *val; } values[] = {
 	{"aid", "监测", "monitored"}, {"aid", "防止返贫监测", "monitored"},
 	{"aid", "监测对象", "monitored"}, {"aid", "无", ""},
 	{"id_type", "居民身份证", "resident"},
+	{"id_type", "身份证", "resident"},
 	{"id_type", "港澳台居民居住证", "hmt-permit"},
+	{"id_type", "港澳居民居住证", "hmt-permit"},
+	{"id_type", "台湾居民居住证", "hmt-permit"},
 	{"id_type", "外国人永久居留身份证", "foreign-permanent"},
+	{"id_type", "外国人永久居留证", "foreign-permanent"},
 };
 
 const char *
@@ -114,7 +137,8 @@ jm_csv_new(char sep)
 {
 	struct jm_csv *c = jm_calloc(1, sizeof *c);
 
-	c->sep = sep;
+	c->sep = c->fsep = sep;
+	c->cd = (iconv_t)-1;
 	return c;
 }
 
@@ -127,7 +151,15 @@ reset_header(struct jm_csv *c)
 		free(c->cols[i]);
 	c->ncols = 0;
 	c->have_header = 0;
-	c->gbk = 0;
+}
+
+/* A file ends: the next one has its own header, encoding and separator. */
+static void
+end_file(struct jm_csv *c)
+{
+	reset_header(c);
+	c->enc = ENC_UNKNOWN;
+	c->fsep = c->sep;
 }
 
 void
@@ -139,30 +171,194 @@ jm_csv_free(struct jm_csv *c)
 		return;
 	reset_header(c);
 	for (i = 0; i < c->nback; i++)
-		free(c->back[i].s);
+		free(c->back[i].ln.s);
+	if (c->cd != (iconv_t)-1)
+		iconv_close(c->cd);
 	jm_buf_free(&c->row);
 	jm_buf_free(&c->raw);
 	free(c);
 }
 
-/* GB18030 (what Excel writes on Chinese Windows) to UTF-8; NULL if not. */
-static char *
-from_gbk(const char *s, size_t n)
+/* Bytes of the space at s (ASCII, no-break, ideographic); 0 if none. */
+static size_t
+space_at(const char *s)
 {
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
-	size_t cap = n * 2 + 4, left = cap - 1;
-	char *out, *o, *in = (char *)s;
+	if (*s == ' ' || *s == '\t')
+		return 1;
+	if (strncmp(s, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
 
-	if (cd == (iconv_t)-1)
-		return NULL;
-	out = o = jm_malloc(cap);
-	if (iconv(cd, &in, &n, &o, &left) == (size_t)-1) {
-		free(out);
-		out = NULL;
+/* Bytes of the space ending at e, not before s; 0 if none. */
+static size_t
+space_before(const char *s, const char *e)
+{
+	if (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		return 1;
+	if (e - s >= 2 && memcmp(e - 2, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (e - s >= 3 && memcmp(e - 3, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* s without the spaces and the bytes of also around it, in place. */
+static char *
+trim(char *s, const char *also)
+{
+	char *e;
+	size_t k;
+
+	for (;;) {
+		if ((k = space_at(s)) > 0)
+			s += k;
+		else if (*s && strchr(also, *s))
+			s++;
+		else
+			break;
+	}
+	for (e = s + strlen(s); e > s; e -= k) {
+		k = space_before(s, e);
+		if (k == 0 && strchr(also, e[-1]))
+			k = 1;
+		if (k == 0)
+			break;
+	}
+	*e = '\0';
+	return s;
+}
+
+/* Put a line back, to be read next. */
+static void
+push_front(struct jm_csv *c, const struct held *h)
+{
+	if (c->nback == JM_CSV_MAX_LINES + 1)
+		jm_die("csv: too many lines held back");
+	memmove(c->back + 1, c->back, c->nback * sizeof c->back[0]);
+	c->back[0] = *h;
+	c->nback++;
+}
+
+/*
+ * The next physical line, from the held-back ones first. 0 at the end of
+ * the input, and at the end of a file while a row is open or the file is
+ * being skipped (the new file's first line is kept for later).
+ */
+static int
+next_line(struct jm_csv *c, struct jm_lines *l, struct held *h, int in_row)
+{
+	struct jm_line ln;
+
+	if (c->nback > 0) {
+		*h = c->back[0];
+		c->nback--;
+		memmove(c->back, c->back + 1, c->nback * sizeof c->back[0]);
+	} else if (jm_lines_next(l, &ln)) {
+		h->ln = ln;
+		h->ln.s = jm_malloc(ln.len + 1);
+		memcpy(h->ln.s, ln.s, ln.len + 1);
+		h->utf8 = 0;
 	} else
-		*o = '\0';
-	iconv_close(cd);
-	return out;
+		return 0;
+	if (h->ln.first && (in_row || c->skipping)) {
+		push_front(c, h);
+		return 0;
+	}
+	if (h->ln.first) {
+		end_file(c);
+		c->file = h->ln.file;
+	}
+	return 1;
+}
+
+/* GB18030 (what Excel writes on Chinese Windows) to UTF-8; 0 if not. */
+static int
+from_gbk(struct jm_csv *c, struct held *h)
+{
+	size_t n = h->ln.len, cap = n * 2 + 4, left = cap - 1;
+	char *out, *o, *in = h->ln.s;
+
+	if (c->cd == (iconv_t)-1)
+		c->cd = iconv_open("UTF-8", "GB18030");
+	if (c->cd == (iconv_t)-1)
+		return 0;
+	iconv(c->cd, NULL, NULL, NULL, NULL);
+	out = o = jm_malloc(cap);
+	if (iconv(c->cd, &in, &n, &o, &left) == (size_t)-1) {
+		free(out);
+		return 0;
+	}
+	*o = '\0';
+	free(h->ln.s);
+	h->ln.s = out;
+	h->ln.len = (size_t)(o - out);
+	return 1;
+}
+
+static int
+ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * Decode the line: a file is UTF-8 or GBK as its first line that is not
+ * ASCII says (usually the header). 0 if the line is neither.
+ */
+static int
+decode(struct jm_csv *c, struct held *h)
+{
+	size_t n = h->ln.len;
+
+	if (c->enc != ENC_GBK && jm_utf8_check(h->ln.s, n) == n) {
+		if (c->enc == ENC_UNKNOWN && !ascii(h->ln.s, n))
+			c->enc = ENC_UTF8;
+		return 1;
+	}
+	if (c->enc == ENC_UTF8 || !from_gbk(c, h))
+		return 0;
+	if (c->enc == ENC_UNKNOWN && !c->skipping)
+		jm_warn(_("%s: the file is in GBK (GB18030), not UTF-8: read "
+		    "as GBK"), c->file ? c->file : "<stdin>");
+	c->enc = ENC_GBK;
+	return 1;
+}
+
+/* Make the line UTF-8: NULL, or the error code and *why. */
+static const char *
+utf8_line(struct jm_csv *c, struct held *h, const char **why)
+{
+	if (h->utf8)
+		return NULL;
+	/* lines.c passes lines of up to twice the limit whole */
+	if (h->ln.too_long || h->ln.len > JM_MAX_LINE) {
+		if (!h->ln.too_long)
+			h->ln.full_len = h->ln.len;
+		h->ln.too_long = 1;
+		return "LINE_TOO_LONG";
+	}
+	if (memchr(h->ln.s, '\0', h->ln.len)) {
+		*why = N_("the line has a NUL byte (a UTF-16 file?): save the "
+		    "roster as \"CSV UTF-8\"");
+		return "CSV_ENCODING";
+	}
+	if (!decode(c, h)) {
+		*why = c->enc == ENC_GBK ? N_("the line is not GB18030 as the "
+		    "rest of the file is") : N_("the line is not UTF-8: save "
+		    "the roster as \"CSV UTF-8\", or convert it with iconv -f "
+		    "GB18030 -t UTF-8");
+		return "CSV_ENCODING";
+	}
+	h->utf8 = 1;
+	return NULL;
 }
 
 /*
@@ -175,15 +371,17 @@ split(struct jm_csv *c, const char **why)
 	char *s = c->row.s, *o = c->row.s;
 	int q;
 
-	c->nfields = 0;
-	for (;;) {
+	for (c->nfields = 0;; s++) {
 		if (c->nfields == JM_CSV_MAX_COLS) {
-			*why = N_("more columns than the limit");
+			*why = N_("the row has more than " STR(JM_CSV_MAX_COLS)
+			    " fields");
 			return -1;
 		}
 		c->fields[c->nfields++] = o;
-		q = *s == '"';
-		if (q)
+		/* ="..." is how some exports keep an ID number text */
+		if (s[0] == '=' && s[1] == '"')
+			s++;
+		if ((q = *s == '"'))
 			s++;
 		for (;;) {
 			if (q && *s == '"' && s[1] == '"') {
@@ -191,146 +389,25 @@ split(struct jm_csv *c, const char **why)
 				s += 2;
 			} else if (q && *s == '"') {
 				q = 0;
-				s++;
-				if (*s && *s != c->sep) {
+				if (*++s && *s != c->fsep) {
 					*why = N_("text after a closing quote");
 					return -1;
 				}
 			} else if (*s == '\0') {
-				if (q)
-					return 0;
 				*o = '\0';
-				return 1;
-			} else if (!q && *s == c->sep) {
+				return q ? 0 : 1;
+			} else if (!q && *s == c->fsep) {
 				break;
-			} else if (!q && *s == '"') {
-				*why = N_("a quote inside an unquoted field");
+			} else if (!q && (*s == '"' || *s == '\r')) {
+				*why = *s == '"' ? N_("a quote inside an "
+				    "unquoted field") : N_("a CR inside a line "
+				    "(lines ended by CR alone?): save the roster "
+				    "as \"CSV UTF-8\"");
 				return -1;
 			} else
 				*o++ = *s++;
 		}
 		*o++ = '\0';
-		s++;
-	}
-}
-
-static void
-end_file(struct jm_csv *c)
-{
-	if (c->bad_file && c->skipped)
-		jm_errmsg(_("%s: %ld rows not read: the header is wrong"),
-		    c->file ? c->file : "<stdin>", c->skipped);
-	c->bad_file = 0;
-	c->skipped = 0;
-	reset_header(c);
-}
-
-/* The next physical line, from the held-back ones first. */
-static int
-next_line(struct jm_csv *c, struct jm_lines *l, struct jm_line *ln,
-    char **own)
-{
-	int i;
-
-	*own = NULL;
-	if (c->nback > 0) {
-		memset(ln, 0, sizeof *ln);
-		ln->s = *own = c->back[0].s;
-		ln->len = c->back[0].len;
-		ln->no = c->back[0].no;
-		ln->file = c->file;
-		for (i = 1; i < c->nback; i++)
-			c->back[i - 1] = c->back[i];
-		c->nback--;
-		return 1;
-	}
-	if (!jm_lines_next(l, ln))
-		return 0;
-	if (ln->first || ln->file != c->file) {
-		end_file(c);
-		c->file = ln->file;
-	}
-	return 1;
-}
-
-static int
-utf8_line(struct jm_csv *c, struct jm_rec *r, struct jm_line *ln,
-    char **conv)
-{
-	*conv = NULL;
-	if (jm_utf8_check(ln->s, ln->len) == ln->len)
-		return 1;
-	if (!c->have_header && (*conv = from_gbk(ln->s, ln->len))) {
-		c->gbk = 1;
-		jm_warn(_("%s: the file is in GBK (GB18030), not UTF-8: read "
-		    "as GBK"), c->file ? c->file : "<stdin>");
-	} else if (c->gbk && (*conv = from_gbk(ln->s, ln->len))) {
-		;
-	} else {
-		jm_rec_bad(r, ln, "CSV_ENCODING", _("the line is not UTF-8: "
-		    "save the roster as \"CSV UTF-8\", or convert it with "
-		    "iconv -f GB18030 -t UTF-8"));
-		return 0;
-	}
-	ln->s = *conv;
-	ln->len = strlen(*conv);
-	return 1;
-}
-
-static void csv_error(struct jm_csv *, struct jm_rec *, struct held *,
-    const char *, const char *);
-
-static int
-header(struct jm_csv *c, struct jm_rec *r, struct held *h0)
-{
-	int i, j, known = 0;
-	char *h, *k;
-
-	for (i = 0; i < c->nfields; i++) {
-		h = c->fields[i] + strspn(c->fields[i], " \t");
-		for (k = h + strlen(h); k > h && (k[-1] == ' ' ||
-		    k[-1] == '\t');)
-			*--k = '\0';
-		k = (char *)jm_csv_key(h);
-		known += k != NULL;
-		c->cols[i] = jm_strdup(k ? k : h);
-		for (j = 0; j < i; j++)
-			if (*c->cols[i] && !strcmp(c->cols[i], c->cols[j])) {
-				c->ncols = i + 1;
-				h = jm_asprintf(_("two columns give \"%s\""),
-				    c->cols[i]);
-				csv_error(c, r, h0, "CSV_HEADER", h);
-				free(h);
-				return 0;
-			}
-	}
-	c->ncols = c->nfields;
-	if (!known) {
-		csv_error(c, r, h0, "CSV_HEADER", _("the first row names no "
-		    "known column (身份证号, 姓名, 参保地, ...)"));
-		return 0;
-	}
-	c->have_header = 1;
-	return -1;
-}
-
-static void
-row_record(struct jm_csv *c, struct jm_rec *r, long no)
-{
-	const char *v;
-	int i;
-
-	r->obj = json_object_new_object();
-	r->file = c->file;
-	r->line = no;
-	for (i = 0; i < c->nfields && i < c->ncols; i++) {
-		v = c->fields[i];
-		if (!*c->cols[i] || !*v)
-			continue;
-		v = jm_csv_value(c->cols[i], v);
-		if (*v)
-			json_object_object_add(r->obj, c->cols[i],
-			    json_object_new_string(v));
 	}
 }
 
@@ -341,133 +418,343 @@ blank(const char *s)
 }
 
 static void
-free_held(struct held *h, int n)
+add_line(struct jm_csv *c, struct row *rw, const struct held *h)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(h[i].s);
+	if (rw->nh > 0)
+		jm_buf_add(&c->raw, "\n", 1);
+	jm_buf_add(&c->raw, h->ln.s, h->ln.len);
+	rw->h[rw->nh++] = *h;
+	c->row.len = 0;
+	jm_buf_add(&c->row, c->raw.s, c->raw.len);
 }
 
-/* Read one row, joining physical lines while a quote is open. */
+/*
+ * Read one row, joining physical lines while a quote is open. ROW_OPEN: the
+ * quote was never closed (the end of the file, a bad line, a syntax error
+ * on a later line, or the limits came first).
+ */
 static int
-read_row(struct jm_csv *c, struct jm_lines *l, struct jm_rec *r,
-    struct held *h, int *nh, const char **why)
+read_row(struct jm_csv *c, struct jm_lines *l, struct row *rw)
 {
-	struct jm_line ln;
-	char *own, *conv;
+	struct held h;
 	int k;
 
 	c->raw.len = 0;
-	for (*nh = 0;;) {
-		if (!next_line(c, l, &ln, &own)) {
-			*why = N_("a quoted field is not closed");
-			return *nh ? -2 : 0;
+	rw->code = rw->why = NULL;
+	for (rw->nh = 0;;) {
+		if (!next_line(c, l, &h, rw->nh > 0))
+			return rw->nh ? ROW_OPEN : ROW_END;
+		if ((rw->code = utf8_line(c, &h, &rw->why)) && rw->nh > 0) {
+			push_front(c, &h);
+			return ROW_OPEN;
 		}
-		if (ln.too_long) {
-			jm_rec_bad(r, &ln, "LINE_TOO_LONG", _("the line has "
-			    "%zu bytes, more than the limit of %d"),
-			    ln.full_len, JM_MAX_LINE);
-			free_held(h, *nh);
-			return 2;
+		if (rw->code) {
+			rw->h[rw->nh++] = h;
+			return ROW_BAD;
 		}
-		if (!utf8_line(c, r, &ln, &conv)) {
-			free(own);
-			return *nh ? (*why = N_("the line is not UTF-8"), -1) :
-			    2;
-		}
-		if (*nh == 0 && blank(ln.s)) {
-			free(own);
-			free(conv);
+		if (rw->nh == 0 && blank(h.ln.s)) {
+			free(h.ln.s);
 			continue;
 		}
-		if (*nh)
-			jm_buf_add(&c->raw, "\n", 1);
-		jm_buf_add(&c->raw, ln.s, ln.len);
-		h[*nh].s = own ? own : jm_strndup(ln.s, ln.len);
-		h[*nh].len = ln.len;
-		h[(*nh)++].no = ln.no;
-		free(conv);
-		c->row.len = 0;
-		jm_buf_add(&c->row, c->raw.s, c->raw.len);
-		if ((k = split(c, why)) != 0)
-			return k;
-		if (*nh == JM_CSV_MAX_LINES || c->raw.len > JM_MAX_LINE) {
-			*why = N_("a quoted field is not closed");
-			return -2;
+		add_line(c, rw, &h);
+		if ((k = split(c, &rw->why)) > 0)
+			return ROW_OK;
+		if (k < 0 && rw->nh == 1) {
+			rw->code = "CSV_SYNTAX";
+			return ROW_BAD;
 		}
+		if (k < 0 || rw->nh == JM_CSV_MAX_LINES ||
+		    c->raw.len > JM_MAX_LINE)
+			return ROW_OPEN;
 	}
 }
 
 static void
-csv_error(struct jm_csv *c, struct jm_rec *r, struct held *h, const char *code,
-    const char *msg)
-{
-	struct jm_line ln = {0};
-
-	ln.s = h->s;
-	ln.len = h->len;
-	ln.no = h->no;
-	ln.file = c->file;
-	jm_rec_bad(r, &ln, code, "%s", msg);
-}
-
-/* A quote never closed: the lines after the first are read again. */
-static void
-hold_back(struct jm_csv *c, struct held *h, int n)
+free_row(struct row *rw)
 {
 	int i;
 
-	for (i = n - 1; i >= 1; i--) {
-		memmove(c->back + 1, c->back, c->nback * sizeof c->back[0]);
-		c->back[0] = h[i];
-		c->nback++;
+	for (i = 0; i < rw->nh; i++)
+		free(rw->h[i].ln.s);
+	rw->nh = 0;
+}
+
+/* A quote never closed: the lines after the row's first are read again. */
+static void
+hold_back(struct jm_csv *c, struct row *rw)
+{
+	while (rw->nh > 1)
+		push_front(c, &rw->h[--rw->nh]);
+}
+
+/* What is wrong with a row that could not be read, and its code. */
+static char *
+row_why(const struct row *rw, int k, const char **code)
+{
+	if (k == ROW_OPEN) {
+		*code = "CSV_SYNTAX";
+		return jm_strdup(_("a quoted field is not closed"));
 	}
-	free(h[0].s);
+	*code = rw->code;
+	if (strcmp(rw->code, "LINE_TOO_LONG") == 0)
+		return jm_asprintf(_("the line has %zu bytes, more than the "
+		    "limit of %d"), rw->h[0].ln.full_len, JM_MAX_LINE);
+	return jm_strdup(_(rw->why));
+}
+
+static void
+bad_row(struct jm_rec *r, const struct row *rw, int k)
+{
+	const char *code;
+	char *why = row_why(rw, k, &code);
+
+	jm_rec_bad(r, &rw->h[0].ln, code, "%s", why);
+	free(why);
+}
+
+/* After a bad header: the rest of the file is not read; its rows. */
+static long
+skip_rest(struct jm_csv *c, struct jm_lines *l)
+{
+	struct row rw;
+	long n = 0;
+	int k;
+
+	c->skipping = 1;
+	while ((k = read_row(c, l, &rw)) != ROW_END) {
+		if (k == ROW_OPEN)
+			hold_back(c, &rw);
+		free_row(&rw);
+		n++;
+	}
+	c->skipping = 0;
+	return n;
+}
+
+/* Excel's "sep=;" first line names the file's separator. */
+static int
+sep_line(struct jm_csv *c, const struct row *rw)
+{
+	const struct jm_line *ln = &rw->h[0].ln;
+
+	if (rw->nh != 1 || !ln->first || ln->len != 5 ||
+	    strncmp(ln->s, "sep=", 4) != 0 || !strchr(",;|\t", ln->s[4]))
+		return 0;
+	c->fsep = ln->s[4];
+	return 1;
+}
+
+/* The record key of an unknown column: its own name, or "" to skip it. */
+static const char *
+other_key(struct jm_csv *c, const char *h)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		if (strcmp(h, owned[i]) == 0) {
+			jm_warn(_("%s: the column \"%s\" is ignored: the tools "
+			    "write that key"), c->file ? c->file : "<stdin>",
+			    h);
+			return "";
+		}
+	for (j = 0; j < c->ncols; j++)
+		if (strcmp(h, c->cols[j]) == 0)
+			return "";
+	return h;
+}
+
+/* The message for a header that names no known column. */
+static char *
+no_known(struct jm_csv *c)
+{
+	char sep[2] = "";
+	const char *s;
+
+	for (s = ",;|\t"; c->nfields == 1 && *s; s++)
+		if (*s != c->fsep && strchr(c->fields[0], *s)) {
+			sep[0] = *s;
+			return jm_asprintf(_("the first row names no known "
+			    "column: are the fields separated by '%s'? (see "
+			    "--csv-sep)"), *s == '\t' ? "tab" : sep);
+		}
+	return jm_strdup(_("the first row names no known column (身份证号, "
+	    "姓名, 参保地, ...)"));
+}
+
+/* Take the column keys from the header row; NULL, or what is wrong. */
+static char *
+header(struct jm_csv *c)
+{
+	const char *k;
+	int i, j, known = 0;
+	char *h;
+
+	for (i = 0; i < c->nfields; i++) {
+		h = c->fields[i] = trim(c->fields[i], "*");
+		k = jm_csv_key(h);
+		for (j = 0; k && j < c->ncols; j++)
+			if (strcmp(k, c->cols[j]) == 0)
+				return jm_asprintf(_("the columns \"%s\" and "
+				    "\"%s\" both give %s"), c->fields[j], h, k);
+		known += k != NULL;
+		c->cols[i] = jm_strdup(k ? k : other_key(c, h));
+		c->ncols = i + 1;
+	}
+	if (!known)
+		return no_known(c);
+	c->have_header = 1;
+	return NULL;
+}
+
+/* min to max digits at *s, as a number in *v; 0 if not. */
+static int
+digits(const char **s, int min, int max, int *v)
+{
+	int n;
+
+	for (*v = 0, n = 0; n < max && **s >= '0' && **s <= '9'; n++)
+		*v = *v * 10 + *(*s)++ - '0';
+	return n >= min;
+}
+
+/* A date separator at s: / - . or the Chinese unit; NULL if none. */
+static const char *
+date_sep(const char *s, const char *zh)
+{
+	if (*s == '/' || *s == '-' || *s == '.')
+		return s + 1;
+	if (strncmp(s, zh, strlen(zh)) == 0)
+		return s + strlen(zh);
+	return NULL;
+}
+
+/*
+ * A spreadsheet's date (2026/10/1, 2026年10月1日, 20261001, maybe with a
+ * midnight time) as 2026-10-01; 0 if it is none of those.
+ */
+static int
+norm_date(const char *s, char out[40])
+{
+	int y, m, d, compact = strspn(s, "0123456789") == 8;
+
+	if (!digits(&s, 4, 4, &y) ||
+	    (!compact && !(s = date_sep(s, "年"))) ||
+	    !digits(&s, compact ? 2 : 1, 2, &m) ||
+	    (!compact && !(s = date_sep(s, "月"))) ||
+	    !digits(&s, compact ? 2 : 1, 2, &d))
+		return 0;
+	if (strncmp(s, "日", strlen("日")) == 0)
+		s += strlen("日");
+	if (*s == ' ' && s[1 + strspn(s + 1, "0:")] == '\0')
+		s += strlen(s);
+	if (*s || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+	return 1;
+}
+
+/* The fields after the last one with a value do not count. */
+static int
+used_fields(struct jm_csv *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nfields; i++)
+		if (*(c->fields[i] = trim(c->fields[i], "")))
+			n = i + 1;
+	return n;
+}
+
+/* A data row as a record: 1, or 0 for a row without values. */
+static int
+row_record(struct jm_csv *c, struct jm_rec *r, const struct row *rw)
+{
+	int i, n = used_fields(c);
+	const char *v;
+	char date[40];
+
+	if (n > c->ncols) {
+		jm_rec_bad(r, &rw->h[0].ln, "CSV_SYNTAX", _("the row has %d "
+		    "fields, the header %d"), n, c->ncols);
+		return 1;
+	}
+	r->obj = json_object_new_object();
+	r->file = rw->h[0].ln.file;
+	r->line = rw->h[0].ln.no;
+	for (i = 0; i < n; i++) {
+		if (!*c->cols[i])
+			continue;
+		v = c->fields[i];
+		if (strcmp(c->cols[i], "birth_date") == 0 && norm_date(v, date))
+			v = date;
+		if (*(v = jm_csv_value(c->cols[i], v)))
+			json_object_object_add(r->obj, c->cols[i],
+			    json_object_new_string(v));
+	}
+	if (json_object_object_length(r->obj) > 0)
+		return 1;
+	jm_rec_free(r);
+	return 0;
+}
+
+/*
+ * The first row of a file: its header, or Excel's sep= line (0: read on).
+ * A header that is wrong is an error, and the rest of the file is skipped.
+ */
+static int
+header_row(struct jm_csv *c, struct jm_lines *l, struct jm_rec *r,
+    struct row *rw, int k)
+{
+	const char *code = "CSV_HEADER";
+	char *why, *s;
+	long n;
+
+	if (k == ROW_OK && (sep_line(c, rw) || !(why = header(c))))
+		return 0;
+	if (k != ROW_OK) {
+		s = row_why(rw, k, &code);
+		if (strcmp(code, "CSV_SYNTAX") == 0)
+			code = "CSV_HEADER";
+		why = jm_asprintf(_("the header row: %s"), s);
+		free(s);
+	}
+	reset_header(c);
+	n = skip_rest(c, l);
+	s = why;
+	if (n > 0)
+		why = jm_asprintf(ngettext("%s: %ld row not read",
+		    "%s: %ld rows not read", n), s, n);
+	jm_rec_bad(r, &rw->h[0].ln, code, "%s", why);
+	if (why != s)
+		free(s);
+	free(why);
+	return 1;
 }
 
 int
 jm_csv_next(struct jm_csv *c, struct jm_lines *l, struct jm_rec *r)
 {
-	struct held h[JM_CSV_MAX_LINES];
-	const char *why = NULL;
-	char *msg;
-	int nh, k;
+	struct row rw;
+	int k, done;
 
 	for (;;) {
-		k = read_row(c, l, r, h, &nh, &why);
-		if (k == 0) {
+		if ((k = read_row(c, l, &rw)) == ROW_END) {
 			end_file(c);
 			return 0;
 		}
-		if (k == 2)
-			return 1;
-		if (c->bad_file) {
-			c->skipped++;
-			free_held(h, nh);
-			continue;
+		if (k == ROW_OPEN)
+			hold_back(c, &rw);
+		if (!c->have_header)
+			done = header_row(c, l, r, &rw, k);
+		else if (k == ROW_OK)
+			done = row_record(c, r, &rw);
+		else {
+			bad_row(r, &rw, k);
+			done = 1;
 		}
-		if (k == -2 && nh > 1) {
-			csv_error(c, r, &h[0], "CSV_SYNTAX", _(why));
-			hold_back(c, h, nh);
+		free_row(&rw);
+		if (done)
 			return 1;
-		}
-		if (k < 0) {
-			csv_error(c, r, &h[0], "CSV_SYNTAX", _(why));
-		} else if (!c->have_header) {
-			if (header(c, r, &h[0]) < 0) {
-				free_held(h, nh);
-				continue;
-			}
-			c->bad_file = 1;
-		} else if (c->nfields > c->ncols) {
-			msg = jm_asprintf(_("the row has %d fields, the header "
-			    "%d"), c->nfields, c->ncols);
-			csv_error(c, r, &h[0], "CSV_SYNTAX", msg);
-			free(msg);
-		} else
-			row_record(c, r, h[0].no);
-		free_held(h, nh);
-		return 1;
 	}
 }

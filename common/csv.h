@@ -10,8 +10,15 @@
 
 struct jm_csv;
 
+/* A reader for files separated by sep (a file's "sep=X" line wins). */
 struct jm_csv *jm_csv_new(char sep);
-/* Next row as a record (header rows are consumed): 1, or 0 at the end. */
+/*
+ * Next row as a record: 1, or 0 at the end. Each file has its own header
+ * row (consumed) and encoding (UTF-8, or GB18030 with a warning). A row
+ * that cannot be read is an error record (CSV_SYNTAX, CSV_ENCODING,
+ * LINE_TOO_LONG) at the row's first line; a bad header is one error
+ * (CSV_HEADER) and the rest of its file is not read.
+ */
 int jm_csv_next(struct jm_csv *, struct jm_lines *, struct jm_rec *);
 void jm_csv_free(struct jm_csv *);
 /* The record key for a column header (Chinese or English); NULL if none. */
