@@ -33,7 +33,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -D_GNU_SOURCE \
 	$(PKG_CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) -Wl,--as-needed $(SAN)
 
-PROGS := jm-register jm-bind jm-quote jm-pay jm-receipt
+PROGS := jm-register jm-bind jm-quote jm-pay jm-receipt jm-sandbox
 LIBSRC := $(sort $(wildcard common/*.c))
 LIBOBJ := $(LIBSRC:common/%.c=$(B)/common/%.o)
 BINS := $(PROGS:%=$(B)/bin/%)

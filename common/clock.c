@@ -129,6 +129,22 @@ jm_parse_rfc3339(const char *s, time_t *t)
 	return 0;
 }
 
+/* A malformed JM_NOW or JM_TODAY stops the program, even when unused. */
+void
+jm_clock_check(void)
+{
+	const char *now = getenv("JM_NOW"), *today = getenv("JM_TODAY");
+	struct jm_date dt;
+	time_t t;
+
+	if (now && *now && jm_parse_rfc3339(now, &t) < 0)
+		jm_die(_("JM_NOW: '%s' is not an RFC 3339 time such as "
+		    "2025-10-20T09:30:00+08:00"), now);
+	if (today && *today && jm_parse_date(today, &dt) < 0)
+		jm_die(_("JM_TODAY: '%s' is not a date such as 2025-10-20"),
+		    today);
+}
+
 time_t
 jm_now(void)
 {

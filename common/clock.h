@@ -11,6 +11,8 @@ struct jm_date {
 	int y, m, d;
 };
 
+/* Dies (exit 2) when JM_NOW or JM_TODAY is malformed. */
+void jm_clock_check(void);
 /* Now, as seconds since the epoch: JM_NOW, JM_TODAY + time of day, or real. */
 time_t jm_now(void);
 /* Today's date in China Standard Time. */

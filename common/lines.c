@@ -148,14 +148,20 @@ set_line(struct jm_lines *l, struct jm_line *ln, char *s, size_t len)
 	l->first = 0;
 }
 
+/* A line past the limit: keep a prefix, skip the rest (len bytes of it
+ * are known to be whole in the buffer already, or 0 to read on). */
 static void
-too_long(struct jm_lines *l, struct jm_line *ln)
+too_long(struct jm_lines *l, struct jm_line *ln, size_t whole)
 {
 	size_t len = 0;
 
 	free(l->echo);
 	l->echo = jm_strndup(l->buf + l->start, JM_MAX_INPUT_ECHO);
-	skip_line(l, &len);
+	if (whole) {
+		len = whole;
+		l->start += whole + 1;
+	} else
+		skip_line(l, &len);
 	set_line(l, ln, l->echo, strlen(l->echo));
 	ln->too_long = 1;
 	ln->full_len = len;
@@ -174,8 +180,12 @@ jm_lines_next(struct jm_lines *l, struct jm_line *ln)
 		avail = l->end - l->start;
 		nl = memchr(l->buf + l->start + l->scanned, '\n',
 		    avail - l->scanned);
+		s = l->buf + l->start;
+		if (nl && (size_t)(nl - s) > JM_MAX_LINE) {
+			too_long(l, ln, (size_t)(nl - s));
+			return 1;
+		}
 		if (nl) {
-			s = l->buf + l->start;
 			l->start = (size_t)(nl - l->buf) + 1;
 			l->scanned = 0;
 			set_line(l, ln, s, (size_t)(nl - s));
@@ -183,7 +193,7 @@ jm_lines_next(struct jm_lines *l, struct jm_line *ln)
 		}
 		l->scanned = avail;
 		if (avail > JM_MAX_LINE) {
-			too_long(l, ln);
+			too_long(l, ln, 0);
 			return 1;
 		}
 		if (fill(l) > 0)

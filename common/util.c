@@ -114,6 +114,17 @@ jm_die(const char *fmt, ...)
 	exit(JM_EXIT_STOP);
 }
 
+void
+jm_die_status(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
 /* An error that does not stop the program: always shown, even under -q. */
 void
 jm_errmsg(const char *fmt, ...)

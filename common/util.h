@@ -32,6 +32,9 @@ char *jm_strndup(const char *, size_t);
 char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Stop with another status than 2: 75 when the platform is unreachable. */
+void jm_die_status(int status, const char *, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 void jm_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void jm_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void jm_errmsg(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-register: registration, idempotence, newborns, validation, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 37
 export JM_TODAY=2026-11-27
 
 check_exit "a household registers" 0 jm-register "$DATA/family.jsonl"
@@ -26,12 +26,13 @@ check_same "same insured ids and original times" \
 	"$(jq -r '.registration | "\(.insured_id) \(.registered_at)"' "$T/exit.out" >"$T/b"; echo "$T/b")"
 
 # the newborn, later registered with an ID number, is the same person
-printf '%s\n' '{"id_no":"341122202610010010","name":"示例六","birth_cert_no":"o340012345"}' >"$T/child"
+printf '%s\n' '{"id_no":"341122202510010013","name":"示例六","birth_cert_no":"o340012345"}' >"$T/child"
 jm-register "$T/child" >"$T/out" 2>"$T/err"
 check_eq "a newborn's ID joins the same insured person" \
 	"$(sed -n 6p "$T/first" | jq -r .registration.insured_id) existing" \
 	"$(jq -r '.registration | "\(.insured_id) \(.status)"' "$T/out")"
-check_eq "the ID's birth date must match" BAD_VALUE "$(echo '{"id_no":"341122202610010010","name":"示例六","birth_date":"2026-10-02"}' | jm-register 2>/dev/null | jq -r .error.code)"
+check_eq "an ID born another day cannot take the certificate" BAD_VALUE "$(echo '{"id_no":"341122202510020019","name":"示例六","birth_cert_no":"O340012345"}' | jm-register 2>/dev/null | jq -r .error.code)"
+check_eq "the ID's birth date must match" BAD_VALUE "$(echo '{"id_no":"341122202510010013","name":"示例六","birth_date":"2025-10-02"}' | jm-register 2>/dev/null | jq -r .error.code)"
 
 printf '%s\n' '{"category":"newborn","name":"示例七","guardian_id_no":"341122199501010017","birth_cert_no":"P340012345","birth_date":"2026-11-01"}' >"$T/orphan"
 jm-register "$T/orphan" >"$T/out" 2>"$T/err"

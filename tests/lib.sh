@@ -37,7 +37,7 @@ check() {
 check_same() {
 	if diff -u "$2" "$3" >"$T/diff.out" 2>&1; then pass "$1"; else
 		fail "$1"
-		sed 's/^/#   /' "$T/diff.out" | head -n 40
+		sed "s/^/#   /" "$T/diff.out" | head -n "${JM_TEST_DIFF_LINES:-40}"
 	fi
 }
 
@@ -64,3 +64,14 @@ check_eq() {
 }
 
 done_testing() { [ "$fails" -eq 0 ]; }
+
+# mkid ADDRESS BIRTH SEQ: a resident ID number with its check character
+# (GB 11643-1999, ISO 7064 MOD 11-2), e.g. mkid 341122 19900307 001
+mkid() {
+	printf '%s%s%s\n' "$1" "$2" "$3" | awk '{
+		split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+		s = 0
+		for (i = 1; i <= 17; i++) s += substr($0, i, 1) * w[i]
+		print $0 substr("10X98765432", s % 11 + 1, 1)
+	}'
+}
