@@ -1,35 +1,271 @@
-/* jm-quote - a stub: parses the shared options and passes records through */
+/* jm-quote - 险种, 缴费年度, 日常/特殊缴费: what each person owes */
 #include <argp.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "../common/money.h"
 #include "../common/opts.h"
+#include "../common/person.h"
+#include "../common/platform.h"
+#include "../common/session.h"
 #include "../common/stream.h"
+#include "../common/table.h"
+#include "../common/tally.h"
 #include "../common/util.h"
 
-static const char doc[] = N_("Quote what each person owes (not yet implemented).\v"
-    "This version is a stub: it reads records and writes them out "
-    "unchanged. Its real work comes in a later version of jm.");
+static const char doc[] = N_("Quote what each person owes: item, coverage "
+    "year, daily (日常) or special (特殊) payment, the amount due.\v"
+    "Adds a \"quote\" key to each record: quote_id, year, item, kind, "
+    "standard_fen, aid_fen, paid_fen, due_fen, the collection window, "
+    "in_window, waiting_months, coverage, expires_at and status (unpaid, "
+    "paid, partly-paid, subsidised). Amounts come from the platform's "
+    "published policy tables; an amount they do not know is the error "
+    "POLICY_UNKNOWN, never a guess. The default year is the one being "
+    "collected on the platform's date; the default kind is special for "
+    "medical-aid recipients and daily otherwise.");
+
+enum { OPT_YEAR = 0x200, OPT_ITEM, OPT_KIND, OPT_UNPAID, OPT_SUMMARY };
+
+static const struct argp_option options[] = {
+	{"year", OPT_YEAR, N_("YEAR"), 0, N_("coverage year (缴费年度)"), 0},
+	{"item", OPT_ITEM, N_("ITEM"), 0,
+	    N_("insurance item: medical (the default)"), 0},
+	{"kind", OPT_KIND, N_("KIND"), 0,
+	    N_("daily (日常缴费) or special (特殊缴费, medical aid)"), 0},
+	{"unpaid", OPT_UNPAID, NULL, 0,
+	    N_("pass on only people who still owe something, and errors"), 0},
+	{"summary", OPT_SUMMARY, NULL, 0,
+	    N_("print a summary on stderr after the records"), 0},
+	{0},
+};
+
+struct quote {
+	struct jm_platform *p;
+	long year;
+	const char *item, *kind, *token;
+	int unpaid, summary;
+	struct jm_tally *tally;
+};
+
+static struct quote Q = {.item = "medical"};
+
+static error_t
+parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_YEAR:
+		if ((Q.year = jm_parse_long(arg, 2000, 2100)) < 0)
+			argp_error(state, _("--year: '%s' is not a year"), arg);
+		break;
+	case OPT_ITEM:
+		if (strcmp(arg, "pension") == 0)
+			argp_error(state, _("--item pension: the resident "
+			    "pension is not offered by this version"));
+		if (strcmp(arg, "medical") != 0)
+			argp_error(state, _("--item: '%s' is not medical"),
+			    arg);
+		Q.item = arg;
+		break;
+	case OPT_KIND:
+		if (strcmp(arg, "daily") && strcmp(arg, "special"))
+			argp_error(state, _("--kind: '%s' is neither daily nor "
+			    "special"), arg);
+		Q.kind = arg;
+		break;
+	case OPT_UNPAID:
+		Q.unpaid = 1;
+		break;
+	case OPT_SUMMARY:
+		Q.summary = 1;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
 
 static const struct argp_child children[] = {
 	{&jm_common_argp, 0, NULL, 0},
 	{0},
 };
 
-static const struct argp argp = {NULL, NULL, N_("[FILE...]"), doc,
+static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
     children, NULL, NULL};
+
+static const struct jm_col cols[] = {
+	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
+	{N_("YEAR"), 4}, {N_("KIND"), 7}, {N_("DUE"), 8}, {N_("STATUS"), 11},
+	{N_("NOTE"), 0},
+};
+
+static json_object *
+request(struct jm_rec *r)
+{
+	json_object *req = json_object_new_object(), *reg;
+	const char *s;
+
+	if (Q.token)
+		json_object_object_add(req, "token",
+		    json_object_new_string(Q.token));
+	if (json_object_object_get_ex(r->obj, "registration", &reg) &&
+	    jm_get_str(reg, "insured_id", &s, NULL) > 0)
+		json_object_object_add(req, "insured_id",
+		    json_object_new_string(s));
+	if (jm_get_str(r->obj, "id_no", &s, NULL) > 0)
+		json_object_object_add(req, "id_no", json_object_new_string(s));
+	if (Q.year)
+		json_object_object_add(req, "year",
+		    json_object_new_int((int)Q.year));
+	json_object_object_add(req, "item", json_object_new_string(Q.item));
+	if (Q.kind)
+		json_object_object_add(req, "kind",
+		    json_object_new_string(Q.kind));
+	return req;
+}
+
+/* What a person should know before paying. */
+static void
+advise(struct jm_rec *r, json_object *q)
+{
+	const char *kind, *aid, *status;
+	json_object *v;
+	int64_t std = 0;
+	char y[32], msg[64];
+
+	jm_get_str(q, "kind", &kind, NULL);
+	jm_get_str(q, "aid", &aid, NULL);
+	jm_get_str(q, "status", &status, NULL);
+	jm_fen_get(q, "standard_fen", &std, msg, sizeof msg);
+	if (kind && aid && !strcmp(kind, "daily"))
+		jm_rec_warn(r, _("in the aid group %s (%s), but quoted "
+		    "daily: a daily payment pays the full %s; use --kind "
+		    "special"), jm_aid_name(aid), aid, jm_yuan(std, y));
+	if (status && strcmp(status, "unpaid") && strcmp(status, "partly-paid"))
+		return;
+	if (json_object_object_get_ex(q, "coverage", &v) && !v)
+		jm_rec_warn(r, _("paying now covers nothing of the "
+		    "year: the waiting period runs past its end"));
+	else if (json_object_object_get_ex(q, "waiting_months", &v) &&
+	    json_object_get_int(v) > 0)
+		jm_rec_warn(r, _("a waiting period of %d months "
+		    "(待遇等待期) applies"), json_object_get_int(v));
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	struct jm_perr err = {0};
+	json_object *req, *resp = NULL;
+	int rc;
+
+	(void)ctx;
+	req = request(r);
+	rc = Q.p->ops->quote(Q.p, req, &resp, &err);
+	json_object_put(req);
+	if (rc < 0) {
+		if (err.temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err.code, "%s", err.msg);
+		return;
+	}
+	json_object_object_add(r->obj, "quote", resp);
+	advise(r, resp);
+}
+
+static void
+begin(void *ctx)
+{
+	(void)ctx;
+	jm_platform_begin_read(Q.p);
+}
+
+static void
+commit(void *ctx)
+{
+	(void)ctx;
+	jm_platform_commit(Q.p);
+}
+
+static int
+owes(json_object *o)
+{
+	json_object *q;
+	int64_t due = 0;
+	char msg[64];
+
+	if (json_object_object_get_ex(o, "error", NULL))
+		return 1;
+	return json_object_object_get_ex(o, "quote", &q) &&
+	    jm_fen_get(q, "due_fen", &due, msg, sizeof msg) > 0 && due > 0;
+}
+
+static void
+text_row(struct jm_rec *r)
+{
+	static int header;
+	const char *cells[8] = {0};
+	char line[24], who[64], year[16], due[32];
+	json_object *q, *e, *v;
+	int64_t fen = 0;
+
+	if (!header++)
+		jm_table_header(cols, 8);
+	snprintf(line, sizeof line, "%ld", r->line);
+	cells[0] = line;
+	cells[1] = jm_rec_who(r->obj, who, sizeof who);
+	jm_get_str(r->obj, "name", &cells[2], NULL);
+	if (json_object_object_get_ex(r->obj, "quote", &q)) {
+		json_object_object_get_ex(q, "year", &v);
+		snprintf(year, sizeof year, "%d", json_object_get_int(v));
+		cells[3] = year;
+		jm_get_str(q, "kind", &cells[4], NULL);
+		jm_fen_get(q, "due_fen", &fen, due, sizeof due);
+		cells[5] = jm_yuan(fen, due);
+		jm_get_str(q, "status", &cells[6], NULL);
+	} else if (json_object_object_get_ex(r->obj, "error", &e)) {
+		cells[6] = _("error");
+		jm_get_str(e, "message", &cells[7], NULL);
+	}
+	jm_table_row(cols, 8, cells);
+}
+
+static void
+emit(struct jm_rec *r, void *ctx)
+{
+	(void)ctx;
+	if (Q.tally)
+		jm_tally_add(Q.tally, r);
+	if (Q.unpaid && !owes(r->obj))
+		return;
+	if (strcmp(jm_opts.format, "text") == 0)
+		text_row(r);
+	else
+		jm_out_json(r->obj);
+}
 
 int
 main(int argc, char **argv)
 {
-	struct jm_step step = {0};
+	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
+	    .emit = emit};
 	struct jm_in *in;
 
 	jm_init("jm-quote");
-	jm_opts.formats = "json";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	jm_opts_resolve();
+	Q.p = jm_platform_open();
+	Q.token = jm_session_token(Q.p->endpoint);
+	if (Q.summary)
+		Q.tally = jm_tally_new();
 	in = jm_in_open();
 	jm_out_open();
 	jm_run(in, &step);
 	jm_in_close(in);
+	jm_platform_close(Q.p);
+	if (Q.tally) {
+		jm_out_flush();
+		jm_tally_print(Q.tally, stderr);
+		jm_tally_free(Q.tally);
+	}
 	return jm_finish();
 }

@@ -55,7 +55,7 @@ compare(struct jm_rec *r, json_object *reg, const char *key)
 	    jm_get_str(reg, key, &theirs, NULL) < 0)
 		return;
 	if (!theirs || strcmp(mine, theirs) != 0)
-		jm_rec_say(r, _("warning: the registry has %s %s, the record "
+		jm_rec_warn(r, _("the registry has %s %s, the record "
 		    "says %s"), key, theirs ? theirs : _("none"), mine);
 }
 
@@ -83,10 +83,8 @@ one(struct jm_rec *r, void *ctx)
 		jm_rec_error(r, err.code, "%s", err.msg);
 		return;
 	}
-	if (!jm_quiet) {
-		compare(r, resp, "region");
-		compare(r, resp, "aid");
-	}
+	compare(r, resp, "region");
+	compare(r, resp, "aid");
 	json_object_object_add(r->obj, "registration", resp);
 }
 
@@ -122,7 +120,7 @@ main(int argc, char **argv)
 {
 	struct jm_platform *p;
 	struct jm_in *in;
-	struct jm_step step = {begin, one, commit, NULL, NULL, 0};
+	struct jm_step step = {.begin = begin, .one = one, .commit = commit};
 
 	jm_init("jm-register");
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);

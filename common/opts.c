@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "opts.h"
 #include "paths.h"
 #include "util.h"
@@ -127,6 +128,7 @@ parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("--format: '%s' is not one of "
 			    "%s"), arg, jm_opts.formats);
 		jm_opts.format = arg;
+		jm_opts.format_set = 1;
 		break;
 	case 'o':
 		jm_opts.output = arg;
@@ -168,7 +170,7 @@ const struct argp jm_common_argp = {options, parse_opt, NULL, NULL, NULL,
     NULL, NULL};
 
 /* The config file: key = value lines, # comments. */
-static char *conf_keys[16], *conf_vals[16];
+static char **conf_keys, **conf_vals;
 static int nconf, conf_loaded;
 
 static char *
@@ -187,7 +189,7 @@ trim(char *s)
 static void
 load_config(void)
 {
-	char *path, *line = NULL, *eq, *k, *v;
+	char *path, *line = NULL, *eq, *k, *v, *p;
 	size_t cap = 0;
 	int lineno = 0;
 	FILE *f;
@@ -212,11 +214,18 @@ load_config(void)
 		}
 		*eq = '\0';
 		k = trim(k);
-		v = trim(eq + 1);
-		if (nconf < 16) {
-			conf_keys[nconf] = jm_strdup(k);
-			conf_vals[nconf++] = jm_strdup(v);
-		}
+		v = eq + 1;
+		/* a comment after the value: "timeout = 10  # seconds" */
+		for (p = v; (p = strchr(p, '#')); p++)
+			if (p > v && isspace((unsigned char)p[-1])) {
+				*p = '\0';
+				break;
+			}
+		v = trim(v);
+		conf_keys = jm_realloc(conf_keys, (nconf + 1) * sizeof *conf_keys);
+		conf_vals = jm_realloc(conf_vals, (nconf + 1) * sizeof *conf_vals);
+		conf_keys[nconf] = jm_strdup(k);
+		conf_vals[nconf++] = jm_strdup(v);
 	}
 	free(line);
 	fclose(f);
@@ -272,4 +281,5 @@ jm_opts_resolve(void)
 	jm_opts.jobs = 1;
 	if (j && (jm_opts.jobs = (int)jm_parse_long(j, 1, 64)) < 0)
 		jm_die(_("jobs '%s' is not a number from 1 to 64"), j);
+	jm_clock_check();
 }

@@ -9,6 +9,7 @@ struct jm_opts {
 	int timeout;		/* seconds per request */
 	const char *format;	/* json (default), text, csv, xlsx, ... */
 	const char *formats;	/* what the program accepts, set before parsing */
+	int format_set;		/* --format was given */
 	const char *output;	/* --output FILE, or NULL for stdout */
 	int csv;		/* input is a CSV roster */
 	char csv_sep;

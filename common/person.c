@@ -15,6 +15,19 @@ const char *const jm_aid_groups[] = {"extreme-poverty", "orphan",
 const char *const jm_relations[] = {"self", "spouse", "parent", "child",
     "sibling", "grandparent", "grandchild", "other", NULL};
 
+const char *
+jm_aid_name(const char *group)
+{
+	static const char *const zh[] = {"特困", "孤儿", "重度残疾", "低保",
+	    "返贫致贫", "监测"};
+	int i;
+
+	for (i = 0; jm_aid_groups[i]; i++)
+		if (strcmp(jm_aid_groups[i], group) == 0)
+			return zh[i];
+	return group;
+}
+
 int
 jm_in_list(const char *const *l, const char *s)
 {

@@ -26,6 +26,8 @@ struct jm_person {
 extern const char *const jm_categories[];	/* NULL-terminated */
 extern const char *const jm_aid_groups[];
 extern const char *const jm_relations[];
+/* The Chinese name of an aid group: minimum-living is 低保. */
+const char *jm_aid_name(const char *group);
 int jm_in_list(const char *const *list, const char *s);
 
 /*

@@ -51,11 +51,29 @@ jm_platform_close(struct jm_platform *p)
 	free(p);
 }
 
+static void
+begin(struct jm_platform *p, int write)
+{
+	int rc = p->ops->begin ? p->ops->begin(p, write) : 0;
+
+	if (rc == -2)
+		jm_die_status(JM_EXIT_TEMP, _("%s: the platform is busy "
+		    "(another program holds it): try again later"),
+		    p->endpoint);
+	if (rc < 0)
+		jm_die(_("%s: cannot start a transaction"), p->endpoint);
+}
+
 void
 jm_platform_begin(struct jm_platform *p)
 {
-	if (p->ops->begin && p->ops->begin(p) < 0)
-		jm_die(_("%s: cannot start a transaction"), p->endpoint);
+	begin(p, 1);
+}
+
+void
+jm_platform_begin_read(struct jm_platform *p)
+{
+	begin(p, 0);
 }
 
 void

@@ -24,10 +24,16 @@ typedef int jm_op_fn(struct jm_platform *, json_object *req,
 
 struct jm_platform_ops {
 	const char *kind;		/* "sandbox", "http" */
-	int (*begin)(struct jm_platform *);	/* start a batch */
+	int (*begin)(struct jm_platform *, int write);	/* start a batch */
 	int (*commit)(struct jm_platform *);	/* make it durable */
 	void (*close)(struct jm_platform *);
 	jm_op_fn *register_person;	/* 参保登记 */
+	jm_op_fn *bind;			/* bind the payer: a session token */
+	jm_op_fn *logout;		/* end a session */
+	jm_op_fn *session;		/* is a session valid, and whose */
+	jm_op_fn *add_member;		/* 添加成员, 共济 family accounts */
+	jm_op_fn *quote;		/* 应缴费额 for a person, year, item */
+	jm_op_fn *fixture;		/* load a sandbox fixture */
 };
 
 struct jm_platform {
@@ -39,8 +45,10 @@ struct jm_platform {
 /* Open the platform of jm_opts.endpoint; dies (exit 2) when it cannot. */
 struct jm_platform *jm_platform_open(void);
 void jm_platform_close(struct jm_platform *);
-/* Batches: begin, any operations, commit; dies when a commit fails. */
+/* Batches: begin, any operations, commit; dies when a commit fails. A
+ * batch that only reads does not hold the platform's write lock. */
 void jm_platform_begin(struct jm_platform *);
+void jm_platform_begin_read(struct jm_platform *);
 void jm_platform_commit(struct jm_platform *);
 void jm_perr_set(struct jm_perr *, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
+#include "opts.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -30,6 +32,54 @@ static const char *const migrations[] = {
 	"CREATE TABLE aid_list("
 	" id_no TEXT PRIMARY KEY,"
 	" aid TEXT NOT NULL);",
+
+	/* 2: payers, sessions, members, employee accounts, payments */
+	"INSERT INTO meta VALUES('family_limit', '10');"
+	"INSERT INTO meta VALUES('session_days', '7');"
+	"CREATE TABLE payer("
+	" id_no TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" phone TEXT NOT NULL,"
+	" bound_at TEXT NOT NULL);"
+	"CREATE TABLE session("
+	" token TEXT PRIMARY KEY,"
+	" payer TEXT NOT NULL REFERENCES payer(id_no),"
+	" created_at TEXT NOT NULL,"
+	" expires_at TEXT NOT NULL,"
+	" ended_at TEXT);"
+	"CREATE TABLE account("
+	" id_no TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" region TEXT NOT NULL,"
+	" balance_fen INTEGER NOT NULL CHECK (balance_fen >= 0),"
+	" loaded_at TEXT NOT NULL);"
+	"CREATE TABLE member("
+	" member_id TEXT PRIMARY KEY,"
+	" payer TEXT NOT NULL REFERENCES payer(id_no),"
+	" insured_id TEXT NOT NULL REFERENCES person(insured_id),"
+	" relation TEXT NOT NULL,"
+	" family_account TEXT REFERENCES account(id_no),"
+	" bound_at TEXT NOT NULL,"
+	" UNIQUE (payer, insured_id));"
+	"CREATE INDEX member_account ON member(family_account);"
+	"CREATE TABLE payment("
+	" order_id TEXT PRIMARY KEY,"
+	" idem_key TEXT UNIQUE,"
+	" request_hash TEXT,"
+	" insured_id TEXT NOT NULL REFERENCES person(insured_id),"
+	" year INTEGER NOT NULL,"
+	" item TEXT NOT NULL,"
+	" kind TEXT,"
+	" amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),"
+	" channel TEXT NOT NULL,"
+	" payer TEXT,"
+	" account TEXT,"
+	" status TEXT NOT NULL,"
+	" txn_id TEXT,"
+	" paid_at TEXT NOT NULL,"
+	" settled_at TEXT,"
+	" origin TEXT NOT NULL);"
+	"CREATE INDEX payment_person ON payment(insured_id, item, year);",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -63,6 +113,30 @@ jm_sb_dberr(struct sandbox *sb, struct jm_perr *e)
 	    sqlite3_errmsg(sb->db));
 	e->temporary = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 	return -1;
+}
+
+void
+jm_sb_random_hex(char *buf, size_t bytes)
+{
+	unsigned char r[64];
+	size_t i;
+
+	if (bytes > sizeof r || getrandom(r, bytes, 0) != (ssize_t)bytes)
+		jm_die(_("no random numbers: %s"), strerror(errno));
+	for (i = 0; i < bytes; i++)
+		sprintf(buf + 2 * i, "%02x", r[i]);
+}
+
+const char *
+jm_sb_str(json_object *req, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(req, key, &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    json_object_get_string_len(v) == 0)
+		return NULL;
+	return json_object_get_string(v);
 }
 
 static int
@@ -100,12 +174,16 @@ migrate(struct sandbox *sb)
 }
 
 static int
-sb_begin(struct jm_platform *p)
+sb_begin(struct jm_platform *p, int write)
 {
 	struct sandbox *sb = p->impl;
 
-	if (sqlite3_exec(sb->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	int rc = sqlite3_exec(sb->db, write ? "BEGIN IMMEDIATE" : "BEGIN",
+	    NULL, NULL, NULL);
+
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return -2;
+	if (rc != SQLITE_OK)
 		return -1;
 	sb->in_batch = 1;
 	return 0;
@@ -142,7 +220,24 @@ static const struct jm_platform_ops sandbox_ops = {
 	.commit = sb_commit,
 	.close = sb_close,
 	.register_person = jm_sb_register,
+	.bind = jm_sb_bind,
+	.logout = jm_sb_logout,
+	.session = jm_sb_session,
+	.add_member = jm_sb_add_member,
+	.quote = jm_sb_quote,
+	.fixture = jm_sb_fixture,
 };
+
+/* How long to wait for another program's transaction: JM_SANDBOX_BUSY_MS
+ * (for tests), else a minute. */
+static int
+busy_ms(void)
+{
+	const char *s = getenv("JM_SANDBOX_BUSY_MS");
+	long v = s ? jm_parse_long(s, 0, 3600000) : -1;
+
+	return v >= 0 ? (int)v : 60000;
+}
 
 struct jm_platform *
 jm_sandbox_open(const char *path)
@@ -155,7 +250,7 @@ jm_sandbox_open(const char *path)
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		jm_die("%s: %s", path, sb->db ? sqlite3_errmsg(sb->db) :
 		    strerror(ENOMEM));
-	sqlite3_busy_timeout(sb->db, 60000);
+	sqlite3_busy_timeout(sb->db, busy_ms());
 	jm_sb_exec(sb, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON");
 	migrate(sb);

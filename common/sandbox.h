@@ -2,6 +2,7 @@
 #ifndef JM_SANDBOX_H
 #define JM_SANDBOX_H
 
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "platform.h"
@@ -10,7 +11,24 @@ struct sandbox {
 	sqlite3 *db;
 	char *path;
 	int in_batch;
-	sqlite3_stmt *stmts[32];
+	sqlite3_stmt *stmts[64];
+};
+
+/* Statement slots, one per prepared statement of the engine. */
+enum {
+	SB_BY_ID, SB_BY_CERT, SB_INSERT, SB_ATTACH_ID, SB_AID,
+	SB_BY_INSURED, SB_SESSION, SB_PAYER_UPSERT, SB_SESSION_NEW,
+	SB_SESSION_END, SB_MEMBER_GET, SB_MEMBER_PUT, SB_ACCOUNT_GET,
+	SB_FAMILY_COUNT, SB_PAID_SUM, SB_HISTORY, SB_ACCOUNT_PUT,
+	SB_AID_PUT, SB_AID_PERSON, SB_PAYMENT_ELSEWHERE, SB_META,
+	SB_PERSON_BY_ID,
+	SB_NSLOTS
+};
+
+/* A registered person, as the registry knows them. */
+struct sb_person {
+	char insured_id[32], id_no[24], name[128], region[8], category[16];
+	char aid[24], birth_date[12], registered_at[32];
 };
 
 /* A prepared statement by its slot, prepared on first use. */
@@ -20,6 +38,27 @@ void jm_sb_exec(struct sandbox *, const char *sql);
 /* Database failure of an operation: a platform error. */
 int jm_sb_dberr(struct sandbox *, struct jm_perr *);
 
-jm_op_fn jm_sb_register;
+/* The person a request names by insured_id or id_no: 0, or -1 with
+ * NOT_REGISTERED (or a bad ID) in err. */
+int jm_sb_person(struct sandbox *, json_object *req, struct sb_person *,
+    struct jm_perr *);
+/* The payer of the request's session token: 0, or -1 with the error. */
+int jm_sb_auth(struct sandbox *, json_object *req, char *payer, size_t,
+    struct jm_perr *);
+/* Where the registry knows the ID, the name must agree (NAME_MISMATCH). */
+int jm_sb_name_matches(struct sandbox *, const char *id, const char *name,
+    struct jm_perr *);
+/* A number from the meta table. */
+long jm_sb_meta_long(struct sandbox *, const char *key, long def);
+/* What a person owes for a year and item before payments (the default kind). */
+int jm_sb_owed(struct sandbox *, const struct sb_person *, int year,
+    const char *item, int64_t *fen, struct jm_perr *);
+/* 32 hex characters from the system's random source. */
+void jm_sb_random_hex(char *buf, size_t bytes);
+/* A string of the request, or NULL. */
+const char *jm_sb_str(json_object *req, const char *key);
+
+jm_op_fn jm_sb_register, jm_sb_bind, jm_sb_logout, jm_sb_session;
+jm_op_fn jm_sb_add_member, jm_sb_quote, jm_sb_fixture;
 
 #endif

@@ -6,16 +6,8 @@
 #include "sandbox.h"
 #include "util.h"
 
-enum {
-	S_BY_ID = 0,
-	S_BY_CERT,
-	S_INSERT,
-	S_ATTACH_ID,
-	S_AID,
-};
-
 #define PERSON_COLS \
-	"insured_id, registered_at, region, category, aid, id_no"
+	"insured_id, registered_at, region, category, aid, id_no, birth_date"
 
 /* The registry's answer about a person, from a row of PERSON_COLS. */
 static json_object *
@@ -41,9 +33,9 @@ static sqlite3_stmt *
 find(struct sandbox *sb, int by_cert, const char *key)
 {
 	sqlite3_stmt *st = by_cert ?
-	    jm_sb_stmt(sb, S_BY_CERT, "SELECT " PERSON_COLS
+	    jm_sb_stmt(sb, SB_BY_CERT, "SELECT " PERSON_COLS
 	    " FROM person WHERE birth_cert_no = ?") :
-	    jm_sb_stmt(sb, S_BY_ID, "SELECT " PERSON_COLS
+	    jm_sb_stmt(sb, SB_BY_ID, "SELECT " PERSON_COLS
 	    " FROM person WHERE id_no = ?");
 
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -58,7 +50,7 @@ aid_of(struct sandbox *sb, const struct jm_person *p, char *buf, size_t sz)
 
 	if (p->aid || !p->has_id)
 		return p->aid;
-	st = jm_sb_stmt(sb, S_AID, "SELECT aid FROM aid_list WHERE id_no = ?");
+	st = jm_sb_stmt(sb, SB_AID, "SELECT aid FROM aid_list WHERE id_no = ?");
 	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return NULL;
@@ -74,7 +66,7 @@ insert(struct sandbox *sb, const struct jm_person *p, const char *guardian,
 	char now[32], birth[11], aidbuf[32];
 	const char *aid = aid_of(sb, p, aidbuf, sizeof aidbuf);
 
-	st = jm_sb_stmt(sb, S_INSERT, "INSERT INTO person(insured_id, id_no, "
+	st = jm_sb_stmt(sb, SB_INSERT, "INSERT INTO person(insured_id, id_no, "
 	    "id_type, name, sex, birth_date, region, category, aid, phone, "
 	    "guardian, birth_cert_no, registered_at) VALUES("
 	    "printf('%s%08d', ?1, (SELECT IFNULL(MAX(rowid), 0) + 1 FROM "
@@ -112,6 +104,7 @@ attach_id(struct sandbox *sb, const struct jm_person *p, json_object **resp,
     struct jm_perr *err)
 {
 	sqlite3_stmt *st = find(sb, 1, p->birth_cert_no);
+	char birth[11];
 
 	if (!st)
 		return 1;
@@ -120,7 +113,14 @@ attach_id(struct sandbox *sb, const struct jm_person *p, json_object **resp,
 		    "registered with another ID number"), p->birth_cert_no);
 		return -1;
 	}
-	st = jm_sb_stmt(sb, S_ATTACH_ID, "UPDATE person SET id_no = ?1, "
+	if (strcmp((const char *)sqlite3_column_text(st, 6),
+	    jm_date_str(p->birth, birth)) != 0) {
+		jm_perr_set(err, "BAD_VALUE", _("birth certificate %s was "
+		    "registered with the birth date %s, not the ID's"),
+		    p->birth_cert_no, sqlite3_column_text(st, 6));
+		return -1;
+	}
+	st = jm_sb_stmt(sb, SB_ATTACH_ID, "UPDATE person SET id_no = ?1, "
 	    "sex = ?2 WHERE birth_cert_no = ?3 RETURNING " PERSON_COLS);
 	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->id.male ? "male" : "female", -1,
@@ -181,4 +181,54 @@ jm_sb_register(struct jm_platform *pl, json_object *req, json_object **resp,
 	if (p.birth_cert_no[0] && (rc = attach_id(sb, &p, resp, err)) <= 0)
 		return rc;
 	return insert(sb, &p, NULL, resp, err);
+}
+
+#define FULL_COLS "insured_id, id_no, name, region, category, aid, " \
+	"birth_date, registered_at"
+
+static void
+copy_col(sqlite3_stmt *st, int col, char *buf, size_t sz)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(buf, sz, "%s", t ? (const char *)t : "");
+}
+
+int
+jm_sb_person(struct sandbox *sb, json_object *req, struct sb_person *p,
+    struct jm_perr *err)
+{
+	const char *ins = jm_sb_str(req, "insured_id");
+	const char *id = jm_sb_str(req, "id_no");
+	sqlite3_stmt *st;
+
+	if (ins)
+		st = jm_sb_stmt(sb, SB_BY_INSURED, "SELECT " FULL_COLS
+		    " FROM person WHERE insured_id = ?");
+	else
+		st = jm_sb_stmt(sb, SB_PERSON_BY_ID, "SELECT " FULL_COLS
+		    " FROM person WHERE id_no = upper(?)");
+	sqlite3_bind_text(st, 1, ins ? ins : id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		if (sqlite3_errcode(sb->db) != SQLITE_OK &&
+		    sqlite3_errcode(sb->db) != SQLITE_DONE)
+			return jm_sb_dberr(sb, err);
+		if (!ins && !id)
+			jm_perr_set(err, "MISSING_FIELD", _("the record has "
+			    "neither id_no nor registration.insured_id"));
+		else
+			jm_perr_set(err, "NOT_REGISTERED", _("not registered "
+			    "on the platform: run jm-register first"));
+		return -1;
+	}
+	copy_col(st, 0, p->insured_id, sizeof p->insured_id);
+	copy_col(st, 1, p->id_no, sizeof p->id_no);
+	copy_col(st, 2, p->name, sizeof p->name);
+	copy_col(st, 3, p->region, sizeof p->region);
+	copy_col(st, 4, p->category, sizeof p->category);
+	copy_col(st, 5, p->aid, sizeof p->aid);
+	copy_col(st, 6, p->birth_date, sizeof p->birth_date);
+	copy_col(st, 7, p->registered_at, sizeof p->registered_at);
+	sqlite3_reset(st);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -264,7 +265,8 @@ jm_in_open(void)
 	struct jm_in *in = jm_calloc(1, sizeof *in);
 
 	in->lines = jm_lines_open(jm_opts.files, jm_opts.nfiles);
-	in->tok = json_tokener_new_ex(JM_MAX_DEPTH);
+	/* json-c counts the depth past the last level it accepts */
+	in->tok = json_tokener_new_ex(JM_MAX_DEPTH + 1);
 	json_tokener_set_flags(in->tok, JSON_TOKENER_STRICT);
 	if (jm_opts.csv)
 		in->csv = jm_csv_new(jm_opts.csv_sep);
@@ -330,21 +332,40 @@ jm_rec_who(json_object *o, char *buf, size_t sz)
 	return buf;
 }
 
-void
-jm_rec_say(const struct jm_rec *r, const char *fmt, ...)
+static void
+vsay(const struct jm_rec *r, const char *prefix, const char *fmt, va_list ap)
 {
 	char who[96];
-	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: %s:%ld: ", jm_prog, r->file ? r->file :
+	fprintf(stderr, "%s: %s%s:%ld: ", jm_prog, prefix, r->file ? r->file :
 	    "<stdin>", r->line);
 	if (r->obj && *jm_rec_who(r->obj, who, sizeof who))
 		fprintf(stderr, "%s: ", who);
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+jm_rec_say(const struct jm_rec *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(r, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+jm_rec_warn(const struct jm_rec *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (jm_quiet)
+		return;
+	va_start(ap, fmt);
+	vsay(r, _("warning: "), fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -395,13 +416,32 @@ jm_rec_passes(struct jm_rec *r)
 static FILE *out;
 static int out_tty;
 
+/* "-o x x" would empty the input before reading it. */
+static void
+not_an_input(const char *out)
+{
+	struct stat a, b;
+	int i;
+
+	if (stat(out, &a) < 0)
+		return;
+	for (i = 0; i < jm_opts.nfiles; i++)
+		if (stat(jm_opts.files[i], &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			jm_die_status(JM_EXIT_USAGE, _("--output %s is also an "
+			    "input file"), out);
+}
+
 void
 jm_out_open(void)
 {
 	static char buf[64 * 1024];
 	int fd;
 
+	if (out)
+		return;
 	if (jm_opts.output && strcmp(jm_opts.output, "-") != 0) {
+		not_an_input(jm_opts.output);
 		fd = open(jm_opts.output, O_WRONLY | O_CREAT | O_TRUNC |
 		    O_CLOEXEC, 0600);
 		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
@@ -485,6 +525,8 @@ jm_run(struct jm_in *in, const struct jm_step *st)
 			break;
 		if (st->begin)
 			st->begin(st->ctx);
+		if (st->prepare)
+			st->prepare(b, n, st->ctx);
 		for (i = 0; i < n; i++)
 			handle(st, &b[i]);
 		if (st->commit)

@@ -49,6 +49,9 @@ const char *jm_rec_who(json_object *, char *buf, size_t);
 /* Print "prog: file:line: who: message" on stderr. */
 void jm_rec_say(const struct jm_rec *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "prog: warning: file:line: who: message", hidden by -q. */
+void jm_rec_warn(const struct jm_rec *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Output: stdout or --output FILE; records as compact JSON lines. */
 void jm_out_open(void);
@@ -60,6 +63,7 @@ void jm_out_flush(void);
  * committed on the platform before they are written out. */
 struct jm_step {
 	void (*begin)(void *ctx);
+	void (*prepare)(struct jm_rec *, size_t n, void *ctx);	/* a batch */
 	void (*one)(struct jm_rec *, void *ctx);
 	void (*commit)(void *ctx);
 	void (*emit)(struct jm_rec *, void *ctx);	/* NULL: as JSON */

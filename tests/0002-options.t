@@ -27,6 +27,8 @@ check_exit "--csv-sep must be one character" 64 jm-register --csv-sep ab /dev/nu
 echo "$rec" | jm-register --output "$T/o.jsonl" >"$T/stdout" 2>/dev/null
 check_eq "--output writes there, not to stdout" "1 0" "$(wc -l <"$T/o.jsonl" | tr -d ' ') $(wc -c <"$T/stdout" | tr -d ' ')"
 check_eq "--output files are private" 600 "$(stat -c %a "$T/o.jsonl")"
+check_exit "--output cannot be an input" 64 jm-register -o "$T/o.jsonl" "$T/o.jsonl"
+check_eq "... which is left as it was" 1 "$(wc -l <"$T/o.jsonl" | tr -d ' ')"
 
 # XDG folders when JM_HOME is unset
 (
@@ -45,7 +47,7 @@ check_eq "XDG folders are private" 700 "$(stat -c %a "$T/h/.local/share/jm")"
 check "XDG_DATA_HOME is honoured" test -f "$T/xdg/jm/sandbox.db"
 check_exit "no JM_HOME and no HOME stops the program" 2 env -u JM_HOME -u HOME jm-register /dev/null
 
-for p in jm-bind jm-quote jm-pay jm-receipt; do
+for p in jm-pay jm-receipt; do
 	echo "$rec" | $p >"$T/out" 2>/dev/null
 	check_eq "$p (a stub) passes records through unchanged" "$rec" "$(cat "$T/out")"
 done
@@ -53,7 +55,7 @@ check "the stubs say so in --help" sh -c 'jm-pay --help | grep -q stub'
 echo "$rec" | jm-register >/dev/null 2>&1
 moved='{"id_no":"341122199003070017","name":"示例一","region":"341181"}'
 check_eq "a record disagreeing with the registry is warned about" \
-	"jm-register: <stdin>:1: 3411**********0017: warning: the registry has region 341122, the record says 341181" \
+	"jm-register: warning: <stdin>:1: 3411**********0017: the registry has region 341122, the record says 341181" \
 	"$(echo "$moved" | jm-register 2>&1 >/dev/null)"
 check_eq "-q hides warnings" "" "$(echo "$moved" | jm-register -q 2>&1 >/dev/null)"
 done_testing

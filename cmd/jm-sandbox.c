@@ -1,0 +1,124 @@
+/* jm-sandbox - the sandbox platform itself: fixtures (and, later, serving
+ * it over HTTP) */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/opts.h"
+#include "../common/platform.h"
+#include "../common/stream.h"
+#include "../common/util.h"
+
+static const char doc[] = N_("The sandbox platform: load fixtures into it.\v"
+    "--load reads JSON Lines fixtures into the sandbox chosen by --endpoint: "
+    "{\"fixture\":\"employee-account\",\"id_no\":...,\"name\":...,"
+    "\"region\":...,\"balance_fen\":...} (an employee's medical account), "
+    "{\"fixture\":\"aid\",\"id_no\":...,\"aid\":...} (a civil-affairs list "
+    "entry), {\"fixture\":\"paid\",\"id_no\":...,\"year\":...,\"item\":"
+    "\"medical\",\"channel\":...} (a payment made elsewhere; optional "
+    "amount_fen and paid_at). The sandbox's clock is JM_NOW or JM_TODAY "
+    "when set.");
+
+enum { OPT_LOAD = 0x200 };
+
+static const struct argp_option options[] = {
+	{"load", OPT_LOAD, N_("FILE"), 0,
+	    N_("load fixtures (JSON Lines; - for stdin)"), 0},
+	{0},
+};
+
+static char *loads[64];
+static int nloads;
+static long loaded, failed;
+
+static error_t
+parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_LOAD:
+		if (nloads == 64)
+			argp_error(state, _("--load: at most 64 files"));
+		loads[nloads++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (nloads == 0)
+			argp_error(state, _("nothing to do: give --load FILE"));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{&jm_common_argp, 0, NULL, 0},
+	{0},
+};
+
+static const struct argp argp = {options, parse_opt, NULL, doc, children,
+    NULL, NULL};
+
+static void
+begin(void *ctx)
+{
+	jm_platform_begin(ctx);
+}
+
+static void
+commit(void *ctx)
+{
+	jm_platform_commit(ctx);
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	struct jm_platform *p = ctx;
+	struct jm_perr err = {0};
+	json_object *resp = NULL;
+
+	if (p->ops->fixture(p, r->obj, &resp, &err) < 0) {
+		jm_rec_error(r, err.code, "%s", err.msg);
+		return;
+	}
+	json_object_put(resp);
+}
+
+static void
+emit(struct jm_rec *r, void *ctx)
+{
+	(void)ctx;
+	if (r->failed || json_object_object_get_ex(r->obj, "error", NULL))
+		failed++;
+	else
+		loaded++;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
+	    .emit = emit};
+	struct jm_platform *p;
+	struct jm_in *in;
+
+	jm_init("jm-sandbox");
+	jm_opts_no_files = 1;
+	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_opts_resolve();
+	p = jm_platform_open();
+	if (strcmp(p->ops->kind, "sandbox") != 0)
+		jm_die(_("--load needs a sandbox endpoint"));
+	jm_opts.files = loads;
+	jm_opts.nfiles = nloads;
+	in = jm_in_open();
+	step.ctx = p;
+	jm_run(in, &step);
+	jm_in_close(in);
+	if (!jm_quiet)
+		fprintf(stderr, _("%s: loaded %ld fixtures into %s%s\n"),
+		    jm_prog, loaded, p->endpoint, failed ? _(" (some failed)")
+		    : "");
+	jm_platform_close(p);
+	return jm_finish();
+}

@@ -1,0 +1,598 @@
+/* policy.c - the policy rules as data: share/policy/ and policy.d/ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "paths.h"
+#include "person.h"
+#include "policy.h"
+#include "util.h"
+
+struct standard {
+	int year;
+	int64_t individual, subsidy;
+	const char *source;
+};
+
+struct window {
+	char place[7];
+	int year;
+	struct jm_date opens, closes;
+};
+
+struct rate {
+	char place[7];
+	int year;
+	const char *category;
+	int64_t individual;
+	const char *source;
+};
+
+struct aid_rule {
+	const char *group, *rule;	/* rule: free, half */
+	int from_year;
+	const char *source;
+};
+
+struct aid_amount {
+	char place[7];
+	int year, under_age;
+	const char *group, *category;
+	int64_t pay;
+	const char *source;
+};
+
+/* Later entries (user tables are read after the shipped ones) win. */
+struct jm_policy {
+	struct standard *std;
+	size_t nstd;
+	struct window *win;
+	size_t nwin;
+	struct rate *rate;
+	size_t nrate;
+	struct aid_rule *rule;
+	size_t nrule;
+	struct aid_amount *amt;
+	size_t namt;
+	struct jm_waiting *wait;
+	size_t nwait;
+	char def_opens[6], def_closes[6];
+	int newborn_days;
+	json_object **docs;	/* parsed tables, owning the strings */
+	size_t ndocs;
+};
+
+/* Where an entry is, for messages: "medical.json: standards[3]". */
+struct ctx {
+	const char *name, *array;
+	size_t i;
+	char *msg;
+	size_t msgsz;
+};
+
+static int
+bad(struct ctx *c, const char *fmt, const char *key)
+{
+	int n = snprintf(c->msg, c->msgsz, "%s: %s[%zu]: ", c->name,
+	    c->array, c->i);
+
+	if (n >= 0 && (size_t)n < c->msgsz)
+		snprintf(c->msg + n, c->msgsz - (size_t)n, fmt, key);
+	return -1;
+}
+
+static int
+get_int(struct ctx *c, json_object *e, const char *key, int lo, int hi,
+    int need, int *out)
+{
+	json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(e, key, &v) || !v) {
+		if (need)
+			return bad(c, _("\"%s\" is missing"), key);
+		return 0;
+	}
+	n = json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_int) || n < lo || n > hi)
+		return bad(c, _("\"%s\" is not a whole number in range"), key);
+	*out = (int)n;
+	return 0;
+}
+
+static int
+get_fen(struct ctx *c, json_object *e, const char *key, int64_t *out)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(e, key, &v) || !v)
+		return bad(c, _("\"%s\" is missing"), key);
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0 ||
+	    json_object_get_int64(v) > 100000000)
+		return bad(c, _("\"%s\" is not a whole number of fen"), key);
+	*out = json_object_get_int64(v);
+	return 0;
+}
+
+static int
+get_str(struct ctx *c, json_object *e, const char *key, int need,
+    const char *const *list, const char **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(e, key, &v) || !v) {
+		if (need)
+			return bad(c, _("\"%s\" is missing"), key);
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string) ||
+	    json_object_get_string_len(v) == 0)
+		return bad(c, _("\"%s\" is not a string"), key);
+	*out = json_object_get_string(v);
+	if (list && !jm_in_list(list, *out))
+		return bad(c, _("\"%s\" is not a known value"), key);
+	return 0;
+}
+
+/* A six-digit Anhui code of a city (3402 00) or a county. */
+static int
+get_place(struct ctx *c, json_object *e, char *place)
+{
+	const char *s;
+	const char *key = json_object_object_get_ex(e, "region", NULL) ?
+	    "region" : "city";
+
+	if (get_str(c, e, key, 1, NULL, &s) < 0)
+		return -1;
+	if (strlen(s) != 6 || strspn(s, "0123456789") != 6 ||
+	    strncmp(s, "34", 2) != 0)
+		return bad(c, _("\"%s\" is not a six-digit Anhui code"), key);
+	memcpy(place, s, 7);
+	return 0;
+}
+
+static int
+get_date(struct ctx *c, json_object *e, const char *key, struct jm_date *d)
+{
+	const char *s;
+
+	if (get_str(c, e, key, 1, NULL, &s) < 0)
+		return -1;
+	if (jm_parse_date(s, d) < 0)
+		return bad(c, _("\"%s\" is not a date YYYY-MM-DD"), key);
+	return 0;
+}
+
+#define GROW(arr, n) ((arr) = jm_realloc((arr), ((n) + 1) * sizeof *(arr)))
+
+static int
+add_standard(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct standard s = {0};
+
+	if (get_int(c, e, "year", 2000, 2100, 1, &s.year) < 0 ||
+	    get_fen(c, e, "individual_fen", &s.individual) < 0 ||
+	    get_fen(c, e, "subsidy_fen", &s.subsidy) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &s.source) < 0)
+		return -1;
+	GROW(p->std, p->nstd);
+	p->std[p->nstd++] = s;
+	return 0;
+}
+
+static int
+add_window(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct window w = {0};
+	const char *src;
+
+	if (get_place(c, e, w.place) < 0 ||
+	    get_int(c, e, "year", 2000, 2100, 1, &w.year) < 0 ||
+	    get_date(c, e, "opens", &w.opens) < 0 ||
+	    get_date(c, e, "closes", &w.closes) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &src) < 0)
+		return -1;
+	if (jm_date_cmp(w.opens, w.closes) > 0)
+		return bad(c, _("\"%s\" is after closes"), "opens");
+	GROW(p->win, p->nwin);
+	p->win[p->nwin++] = w;
+	return 0;
+}
+
+static int
+add_rate(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct rate r = {0};
+
+	if (get_place(c, e, r.place) < 0 ||
+	    get_int(c, e, "year", 2000, 2100, 1, &r.year) < 0 ||
+	    get_str(c, e, "category", 1, jm_categories, &r.category) < 0 ||
+	    get_fen(c, e, "individual_fen", &r.individual) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &r.source) < 0)
+		return -1;
+	GROW(p->rate, p->nrate);
+	p->rate[p->nrate++] = r;
+	return 0;
+}
+
+static int
+add_rule(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	static const char *const rules[] = {"free", "half", NULL};
+	struct aid_rule r = {0};
+
+	if (get_str(c, e, "group", 1, jm_aid_groups, &r.group) < 0 ||
+	    get_str(c, e, "rule", 1, rules, &r.rule) < 0 ||
+	    get_int(c, e, "from_year", 2000, 2100, 1, &r.from_year) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &r.source) < 0)
+		return -1;
+	GROW(p->rule, p->nrule);
+	p->rule[p->nrule++] = r;
+	return 0;
+}
+
+static int
+add_amount(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct aid_amount a = {0};
+
+	if (get_place(c, e, a.place) < 0 ||
+	    get_int(c, e, "year", 2000, 2100, 1, &a.year) < 0 ||
+	    get_str(c, e, "group", 1, jm_aid_groups, &a.group) < 0 ||
+	    get_str(c, e, "category", 0, jm_categories, &a.category) < 0 ||
+	    get_int(c, e, "under_age", 1, 150, 0, &a.under_age) < 0 ||
+	    get_fen(c, e, "pay_fen", &a.pay) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &a.source) < 0)
+		return -1;
+	GROW(p->amt, p->namt);
+	p->amt[p->namt++] = a;
+	return 0;
+}
+
+static int
+add_waiting(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct jm_waiting w = {0};
+	json_object *v;
+
+	if (get_int(c, e, "from_year", 2000, 2100, 1, &w.from_year) < 0 ||
+	    get_int(c, e, "fixed_months", 0, 24, 0, &w.fixed_months) < 0 ||
+	    get_int(c, e, "per_break_year", 0, 12, 0, &w.per_break_year) < 0 ||
+	    get_int(c, e, "per_arrears_year", -12, 0, 0,
+	    &w.per_arrears_year) < 0 ||
+	    get_int(c, e, "long_break_years", 0, 50, 0,
+	    &w.long_break_years) < 0 ||
+	    get_int(c, e, "long_break_min_months", 0, 24, 0,
+	    &w.long_break_min_months) < 0 ||
+	    get_int(c, e, "late_months", 0, 24, 0, &w.late_months) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &w.source) < 0)
+		return -1;
+	w.newborn_exempt = json_object_object_get_ex(e, "newborn_exempt", &v) &&
+	    json_object_get_boolean(v);
+	GROW(p->wait, p->nwait);
+	p->wait[p->nwait++] = w;
+	return 0;
+}
+
+static int
+each(struct jm_policy *p, struct ctx *c, json_object *doc, const char *array,
+    int (*add)(struct jm_policy *, struct ctx *, json_object *))
+{
+	json_object *a, *e;
+	size_t n;
+
+	if (!json_object_object_get_ex(doc, array, &a))
+		return 0;
+	c->array = array;
+	c->i = 0;
+	if (!json_object_is_type(a, json_type_array))
+		return bad(c, _("%s is not an array"), array);
+	n = json_object_array_length(a);
+	for (c->i = 0; c->i < n; c->i++) {
+		e = json_object_array_get_idx(a, c->i);
+		if (!json_object_is_type(e, json_type_object))
+			return bad(c, _("%s entry is not an object"), array);
+		if (add(p, c, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+month_day(struct ctx *c, json_object *e, const char *key, char *out)
+{
+	const char *s;
+	struct jm_date d;
+	char buf[16];
+
+	if (get_str(c, e, key, 1, NULL, &s) < 0)
+		return -1;
+	snprintf(buf, sizeof buf, "2000-%s", s);
+	if (strlen(s) != 5 || jm_parse_date(buf, &d) < 0)
+		return bad(c, _("\"%s\" is not a day MM-DD"), key);
+	memcpy(out, s, 6);
+	return 0;
+}
+
+static int
+singles(struct jm_policy *p, struct ctx *c, json_object *doc)
+{
+	json_object *e;
+	const char *src;
+	int days = 0;
+
+	c->i = 0;
+	if (json_object_object_get_ex(doc, "window_default", &e)) {
+		c->array = "window_default";
+		if (month_day(c, e, "opens", p->def_opens) < 0 ||
+		    month_day(c, e, "closes", p->def_closes) < 0 ||
+		    get_str(c, e, "source", 1, NULL, &src) < 0)
+			return -1;
+	}
+	if (json_object_object_get_ex(doc, "newborn", &e)) {
+		c->array = "newborn";
+		if (get_int(c, e, "covered_from_birth_within_days", 0, 366, 1,
+		    &days) < 0 || get_str(c, e, "source", 1, NULL, &src) < 0)
+			return -1;
+		p->newborn_days = days;
+	}
+	return 0;
+}
+
+struct jm_policy *
+jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
+    const char *name, char *msg, size_t msgsz)
+{
+	struct ctx c = {name, "", 0, msg, msgsz};
+	json_tokener *tok = json_tokener_new_ex(16);
+	json_object *doc;
+
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	if (!doc || json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(doc, json_type_object)) {
+		snprintf(msg, msgsz, _("%s: not a JSON object (%s)"), name,
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_tokener_free(tok);
+		json_object_put(doc);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	if (!p)
+		p = jm_calloc(1, sizeof *p);
+	GROW(p->docs, p->ndocs);
+	p->docs[p->ndocs++] = doc;
+	if (each(p, &c, doc, "standards", add_standard) < 0 ||
+	    each(p, &c, doc, "windows", add_window) < 0 ||
+	    each(p, &c, doc, "local_rates", add_rate) < 0 ||
+	    each(p, &c, doc, "aid_rules", add_rule) < 0 ||
+	    each(p, &c, doc, "aid_amounts", add_amount) < 0 ||
+	    each(p, &c, doc, "waiting", add_waiting) < 0 ||
+	    singles(p, &c, doc) < 0)
+		return NULL;
+	return p;
+}
+
+void
+jm_policy_free(struct jm_policy *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->ndocs; i++)
+		json_object_put(p->docs[i]);
+	free(p->docs);
+	free(p->std);
+	free(p->win);
+	free(p->rate);
+	free(p->rule);
+	free(p->amt);
+	free(p->wait);
+	free(p);
+}
+
+static void
+load_file(struct jm_policy *p, const char *path)
+{
+	char msg[512], *text;
+	size_t len;
+	FILE *f;
+
+	if (!(f = fopen(path, "r")))
+		jm_die("%s: %s", path, strerror(errno));
+	text = jm_malloc(JM_POLICY_MAX_SIZE + 1);
+	len = fread(text, 1, JM_POLICY_MAX_SIZE + 1, f);
+	if (ferror(f))
+		jm_die("%s: %s", path, strerror(errno));
+	fclose(f);
+	if (len > JM_POLICY_MAX_SIZE)
+		jm_die(_("%s: larger than %d bytes"), path, JM_POLICY_MAX_SIZE);
+	if (!jm_policy_parse(p, text, len, path, msg, sizeof msg))
+		jm_die("%s", msg);
+	free(text);
+}
+
+static int
+json_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	    strcmp(d->d_name + n - 5, ".json") == 0;
+}
+
+/* Every *.json of dir, in name order. */
+static void
+load_dir(struct jm_policy *p, const char *dir, int must)
+{
+	struct dirent **names;
+	char *path;
+	int n, i;
+
+	if ((n = scandir(dir, &names, json_name, alphasort)) < 0) {
+		if (must || errno != ENOENT)
+			jm_die("%s: %s", dir, strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		path = jm_asprintf("%s/%s", dir, names[i]->d_name);
+		load_file(p, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+const struct jm_policy *
+jm_policy(void)
+{
+	static struct jm_policy *p;
+	char *dir;
+
+	if (p)
+		return p;
+	p = jm_calloc(1, sizeof *p);
+	memcpy(p->def_opens, "09-01", 6);
+	memcpy(p->def_closes, "12-31", 6);
+	dir = jm_share_path("policy");
+	load_dir(p, dir, 1);
+	free(dir);
+	dir = jm_asprintf("%s/policy.d", jm_dir_name(JM_DIR_CONFIG));
+	load_dir(p, dir, 0);
+	free(dir);
+	return p;
+}
+
+/* A place entry applies to a region: the county itself, or its city. */
+static int
+place_match(const char *place, const char *region)
+{
+	if (strcmp(place, region) == 0)
+		return 2;
+	return strcmp(place + 4, "00") == 0 && strncmp(place, region, 4) == 0;
+}
+
+int
+jm_policy_standard(const struct jm_policy *p, int year, const char *region,
+    const char *category, int64_t *fen, const char **source)
+{
+	size_t i;
+	int best = 0, m;
+
+	for (i = p->nrate; i-- > 0;) {
+		m = place_match(p->rate[i].place, region);
+		if (m > best && p->rate[i].year == year &&
+		    strcmp(p->rate[i].category, category) == 0) {
+			best = m;
+			*fen = p->rate[i].individual;
+			*source = p->rate[i].source;
+		}
+	}
+	if (best)
+		return 0;
+	for (i = p->nstd; i-- > 0;)
+		if (p->std[i].year == year) {
+			*fen = p->std[i].individual;
+			*source = p->std[i].source;
+			return 0;
+		}
+	return -1;
+}
+
+/* How well a fixed amount fits the person; 0 when it does not apply. */
+static int
+amount_fit(const struct aid_amount *a, int year, const char *region,
+    const char *group, const char *category, int age)
+{
+	int m = place_match(a->place, region);
+
+	if (!m || a->year != year || strcmp(a->group, group) != 0)
+		return 0;
+	if (a->category && strcmp(a->category, category) != 0)
+		return 0;
+	if (a->under_age && age >= a->under_age)
+		return 0;
+	return m * 4 + (a->category != NULL) * 2 + (a->under_age != 0);
+}
+
+int
+jm_policy_aid(const struct jm_policy *p, int year, const char *region,
+    const char *group, const char *category, int age, int64_t standard,
+    int64_t *pay, const char **source)
+{
+	size_t i;
+	int best = 0, fit;
+
+	for (i = p->namt; i-- > 0;) {
+		fit = amount_fit(&p->amt[i], year, region, group, category,
+		    age);
+		if (fit > best) {
+			best = fit;
+			*pay = p->amt[i].pay;
+			*source = p->amt[i].source;
+		}
+	}
+	if (best)
+		return 0;
+	for (i = p->nrule; i-- > 0;) {
+		if (strcmp(p->rule[i].group, group) != 0 ||
+		    year < p->rule[i].from_year)
+			continue;
+		*pay = strcmp(p->rule[i].rule, "free") == 0 ? 0 :
+		    standard / 2;
+		*source = p->rule[i].source;
+		return 0;
+	}
+	return -1;
+}
+
+int
+jm_policy_window(const struct jm_policy *p, int year, const char *region,
+    struct jm_date *opens, struct jm_date *closes)
+{
+	char buf[16];
+	size_t i;
+	int best = 0, m;
+
+	for (i = p->nwin; i-- > 0;) {
+		m = place_match(p->win[i].place, region);
+		if (p->win[i].year == year && m > best) {
+			best = m;
+			*opens = p->win[i].opens;
+			*closes = p->win[i].closes;
+		}
+	}
+	if (best)
+		return 1;
+	snprintf(buf, sizeof buf, "%04d-%s", (year - 1) % 10000,
+	    p->def_opens);
+	jm_parse_date(buf, opens);
+	snprintf(buf, sizeof buf, "%04d-%s", (year - 1) % 10000,
+	    p->def_closes);
+	jm_parse_date(buf, closes);
+	return 0;
+}
+
+const struct jm_waiting *
+jm_policy_waiting(const struct jm_policy *p, int year)
+{
+	const struct jm_waiting *best = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nwait; i++)
+		if (p->wait[i].from_year <= year &&
+		    (!best || p->wait[i].from_year >= best->from_year))
+			best = &p->wait[i];
+	return best;
+}
+
+int
+jm_policy_newborn_days(const struct jm_policy *p)
+{
+	return p->newborn_days;
+}

@@ -1,0 +1,208 @@
+/* sandbox_fixture.c - fixtures loaded with jm-sandbox --load: employee
+ * accounts, the civil-affairs aid list, payments made elsewhere */
+#include <stdio.h>
+#include <string.h>
+
+#include "identity.h"
+#include "money.h"
+#include "person.h"
+#include "policy.h"
+#include "region.h"
+#include "sandbox.h"
+#include "util.h"
+
+static const char *const channels[] = {"alipay", "wechat", "wanshitong",
+    "bank", "family", "counter", "other", NULL};
+
+static int
+need_id(json_object *req, struct jm_id *id, struct jm_perr *err)
+{
+	const char *s = jm_sb_str(req, "id_no"), *e;
+
+	if (!s) {
+		jm_perr_set(err, "MISSING_FIELD", _("id_no is missing"));
+		return -1;
+	}
+	if ((e = jm_id_check(s, strlen(s), JM_ID_RESIDENT, jm_today(), id,
+	    err->msg, sizeof err->msg))) {
+		err->code = e;
+		err->temporary = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+account(struct sandbox *sb, json_object *req, struct jm_perr *err)
+{
+	const char *name = jm_sb_str(req, "name"), *region, *e;
+	struct jm_id id;
+	sqlite3_stmt *st;
+	int64_t bal = 0;
+	char now[32];
+	int k;
+
+	region = jm_sb_str(req, "region");
+	if (need_id(req, &id, err) < 0)
+		return -1;
+	k = jm_fen_get(req, "balance_fen", &bal, err->msg, sizeof err->msg);
+	if (!name || !region || k == 0) {
+		jm_perr_set(err, "MISSING_FIELD", _("an employee account needs "
+		    "name, region and balance_fen"));
+		return -1;
+	}
+	if (k < 0) {
+		err->code = "BAD_VALUE";
+		return -1;
+	}
+	if ((e = jm_region_check(region, err->msg, sizeof err->msg))) {
+		err->code = e;
+		return -1;
+	}
+	if (jm_sb_name_matches(sb, id.no, name, err) < 0)
+		return -1;
+	st = jm_sb_stmt(sb, SB_ACCOUNT_PUT, "INSERT INTO account VALUES(?1, ?2, "
+	    "?3, ?4, ?5) ON CONFLICT(id_no) DO UPDATE SET name = ?2, "
+	    "region = ?3, balance_fen = ?4, loaded_at = ?5");
+	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, bal);
+	sqlite3_bind_text(st, 5, jm_rfc3339(jm_now(), now), -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
+}
+
+/* The civil-affairs list: the registry follows it. */
+static int
+aid(struct sandbox *sb, json_object *req, struct jm_perr *err)
+{
+	const char *group = jm_sb_str(req, "aid");
+	struct jm_id id;
+	sqlite3_stmt *st;
+
+	if (need_id(req, &id, err) < 0)
+		return -1;
+	if (!group || !jm_in_list(jm_aid_groups, group)) {
+		jm_perr_set(err, "BAD_VALUE", _("aid must be one of the aid "
+		    "groups (extreme-poverty, orphan, ...)"));
+		return -1;
+	}
+	st = jm_sb_stmt(sb, SB_AID_PUT, "INSERT INTO aid_list VALUES(?1, ?2) "
+	    "ON CONFLICT(id_no) DO UPDATE SET aid = ?2");
+	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return jm_sb_dberr(sb, err);
+	st = jm_sb_stmt(sb, SB_AID_PERSON, "UPDATE person SET aid = ?2 "
+	    "WHERE id_no = ?1");
+	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
+}
+
+/* Paid elsewhere, by default on time: on the day the window closed. */
+static int
+paid_at(json_object *req, const struct sb_person *p, int year, char *out,
+    struct jm_perr *err)
+{
+	const char *s = jm_sb_str(req, "paid_at");
+	struct jm_date opens, closes;
+	time_t t, now = jm_now();
+
+	if (s) {
+		if (jm_parse_rfc3339(s, &t) < 0) {
+			jm_perr_set(err, "BAD_VALUE", _("paid_at is not an RFC "
+			    "3339 time"));
+			return -1;
+		}
+	} else {
+		jm_policy_window(jm_policy(), year, p->region, &opens, &closes);
+		t = (time_t)jm_days(closes) * 86400 + 4 * 3600;
+		if (t > now)
+			t = now;
+	}
+	jm_rfc3339(t, out);
+	return 0;
+}
+
+static int
+paid(struct sandbox *sb, json_object *req, struct jm_perr *err)
+{
+	const char *ch = jm_sb_str(req, "channel"), *item;
+	char when[32], order[40], txn[40], hex[33];
+	struct sb_person p;
+	sqlite3_stmt *st;
+	json_object *v;
+	int64_t amount;
+	int year, k;
+
+	item = jm_sb_str(req, "item") ? jm_sb_str(req, "item") : "medical";
+	if (jm_sb_person(sb, req, &p, err) < 0)
+		return -1;
+	if (!json_object_object_get_ex(req, "year", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    (year = json_object_get_int(v)) < 2000 || year > 2100 ||
+	    strcmp(item, "medical") != 0 || !ch || !jm_in_list(channels, ch)) {
+		jm_perr_set(err, "BAD_VALUE", _("a paid fixture needs year, "
+		    "item medical and a channel (alipay, wechat, wanshitong, "
+		    "bank, family, counter, other)"));
+		return -1;
+	}
+	k = jm_fen_get(req, "amount_fen", &amount, err->msg, sizeof err->msg);
+	if (k < 0) {
+		err->code = "BAD_VALUE";
+		return -1;
+	}
+	if ((k == 0 && jm_sb_owed(sb, &p, year, item, &amount, err) < 0) ||
+	    paid_at(req, &p, year, when, err) < 0)
+		return -1;
+	jm_sb_random_hex(hex, 8);
+	snprintf(order, sizeof order, "E%s", hex);
+	jm_sb_random_hex(hex, 8);
+	snprintf(txn, sizeof txn, "T%s", hex);
+	st = jm_sb_stmt(sb, SB_PAYMENT_ELSEWHERE, "INSERT INTO payment("
+	    "order_id, insured_id, year, item, amount_fen, channel, status, "
+	    "txn_id, paid_at, origin) VALUES(?, ?, ?, ?, ?, ?, 'paid', ?, ?, "
+	    "'elsewhere')");
+	sqlite3_bind_text(st, 1, order, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p.insured_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, amount);
+	sqlite3_bind_text(st, 6, ch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, txn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, when, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
+}
+
+int
+jm_sb_fixture(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	const char *kind = jm_sb_str(req, "fixture");
+	int rc;
+
+	if (!kind) {
+		jm_perr_set(err, "MISSING_FIELD", _("a fixture names its kind: "
+		    "\"fixture\": \"employee-account\", \"aid\" or "
+		    "\"paid\""));
+		return -1;
+	}
+	if (strcmp(kind, "employee-account") == 0)
+		rc = account(sb, req, err);
+	else if (strcmp(kind, "aid") == 0)
+		rc = aid(sb, req, err);
+	else if (strcmp(kind, "paid") == 0)
+		rc = paid(sb, req, err);
+	else {
+		jm_perr_set(err, "BAD_VALUE", _("unknown fixture '%.30s'"),
+		    kind);
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	*resp = json_object_new_object();
+	json_object_object_add(*resp, "loaded", json_object_new_string(kind));
+	return 0;
+}

@@ -1,0 +1,329 @@
+/* sandbox_quote.c - 应缴费额: what a person owes for a coverage year and
+ * item, by the policy tables, the registry and the payment history */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+#include "person.h"
+#include "policy.h"
+#include "region.h"
+#include "sandbox.h"
+#include "util.h"
+
+/* Everything a quote is made of. */
+struct quote {
+	int year, in_window, waiting, covered;
+	const char *item, *kind;
+	int64_t standard, aid, paid, due;
+	struct jm_date opens, closes, from, to;
+	char expires[32], status[16], id[24];
+};
+
+static const char *
+city_name(const char *region, char *buf, size_t sz)
+{
+	const struct jm_region *c = jm_region_city(region);
+
+	snprintf(buf, sz, "%s %.4s00", c ? c->name : "?", region);
+	return buf;
+}
+
+static int
+age_on(const struct sb_person *p, struct jm_date on)
+{
+	struct jm_date b;
+	int age;
+
+	if (jm_parse_date(p->birth_date, &b) < 0)
+		return 0;
+	age = on.y - b.y - (on.m < b.m || (on.m == b.m && on.d < b.d));
+	return age < 0 ? 0 : age;
+}
+
+/* The amount owed before payments: the standard less any aid. */
+static int
+owed(const struct sb_person *p, struct quote *q, struct jm_perr *err)
+{
+	const struct jm_policy *pol = jm_policy();
+	struct jm_date jan1 = {q->year, 1, 1};
+	const char *src;
+	char city[64];
+	int64_t pay;
+
+	if (jm_policy_standard(pol, q->year, p->region, p->category,
+	    &q->standard, &src) < 0) {
+		jm_perr_set(err, "POLICY_UNKNOWN", _("no published standard "
+		    "for coverage year %d (%s): add a table in policy.d"),
+		    q->year, city_name(p->region, city, sizeof city));
+		return -1;
+	}
+	q->aid = 0;
+	if (strcmp(q->kind, "special") != 0)
+		return 0;
+	if (jm_policy_aid(pol, q->year, p->region, p->aid, p->category,
+	    age_on(p, jan1), q->standard, &pay, &src) < 0) {
+		jm_perr_set(err, "POLICY_UNKNOWN", _("no published amount for "
+		    "%s (%s) in %s for %d: add a table in policy.d"),
+		    jm_aid_name(p->aid), p->aid, city_name(p->region, city,
+		    sizeof city), q->year);
+		return -1;
+	}
+	q->aid = pay < q->standard ? q->standard - pay : 0;
+	return 0;
+}
+
+static int64_t
+paid_sum(struct sandbox *sb, const char *insured, int year, const char *item)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAID_SUM, "SELECT "
+	    "IFNULL(SUM(amount_fen), 0) FROM payment WHERE insured_id = ? AND "
+	    "item = ? AND year = ? AND status = 'paid'");
+	int64_t n = 0;
+
+	sqlite3_bind_text(st, 1, insured, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Years without cover before the coverage year, and how many of them were
+ * paid back later (补缴); years before the first payment are no break. */
+struct gap {
+	int breaks, repaid;
+};
+
+static struct gap
+gaps(struct sandbox *sb, const char *insured, int year, const char *item)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_HISTORY, "SELECT year, "
+	    "MIN(substr(paid_at, 1, 10)) FROM payment WHERE insured_id = ? "
+	    "AND item = ? AND year < ? AND status = 'paid' GROUP BY year "
+	    "ORDER BY year DESC");
+	struct gap g = {0, 0};
+	char end[16];
+	int y = year - 1, ry;
+
+	sqlite3_bind_text(st, 1, insured, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ry = sqlite3_column_int(st, 0);
+		g.breaks += y - ry;
+		snprintf(end, sizeof end, "%04d-12-31", ry % 10000);
+		if (strcmp((const char *)sqlite3_column_text(st, 1), end) <= 0)
+			break;	/* insured that year: the break ends */
+		g.breaks++;
+		g.repaid++;
+		y = ry - 1;
+	}
+	sqlite3_reset(st);
+	return g;
+}
+
+static int
+waiting(const struct jm_waiting *w, int late, struct gap g)
+{
+	int m;
+
+	if (!w)
+		return 0;
+	if (!w->fixed_months && !w->per_break_year)
+		return late ? w->late_months : 0;
+	if (!late && g.breaks == 0)
+		return 0;
+	m = w->fixed_months + w->per_break_year * g.breaks +
+	    w->per_arrears_year * g.repaid;
+	if (m < w->fixed_months)
+		m = w->fixed_months;
+	if (w->long_break_years && g.breaks >= w->long_break_years &&
+	    m < w->long_break_min_months)
+		m = w->long_break_min_months;
+	return m;
+}
+
+static struct jm_date
+add_months(struct jm_date d, int n)
+{
+	int m = d.m - 1 + n;
+
+	d.y += m / 12;
+	d.m = m % 12 + 1;
+	while (!jm_date_valid(d.y, d.m, d.d))
+		d.d--;
+	return d;
+}
+
+/* Waiting months and the days covered if paid today. */
+static void
+coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
+    struct jm_date today)
+{
+	const struct jm_policy *pol = jm_policy();
+	const struct jm_waiting *w = jm_policy_waiting(pol, q->year);
+	int late = jm_date_cmp(today, q->closes) > 0;
+	int newborn = strcmp(p->category, "newborn") == 0;
+	struct jm_date jan1 = {q->year, 1, 1}, birth, reg;
+
+	q->to = (struct jm_date){q->year, 12, 31};
+	q->from = late ? today : jan1;
+	q->waiting = 0;
+	if (newborn && (!w || w->newborn_exempt)) {
+		/* enrolled within 90 days of birth: covered from birth */
+		if (jm_parse_date(p->birth_date, &birth) == 0 &&
+		    sscanf(p->registered_at, "%4d-%2d-%2d", &reg.y, &reg.m,
+		    &reg.d) == 3 && jm_days(reg) - jm_days(birth) <=
+		    jm_policy_newborn_days(pol))
+			q->from = jm_date_cmp(birth, jan1) > 0 ? birth : jan1;
+	} else {
+		q->waiting = waiting(w, late, gaps(sb, p->insured_id, q->year,
+		    q->item));
+		q->from = add_months(q->from, q->waiting);
+	}
+	q->covered = jm_date_cmp(q->from, q->to) <= 0;
+}
+
+static void
+finish(struct quote *q, const char *insured, struct jm_date today)
+{
+	int64_t owe = q->standard - q->aid;
+	time_t now = jm_now(), cap, exp = now + 86400;
+	struct jm_date end = jm_date_cmp(today, q->closes) <= 0 ? q->closes :
+	    q->to;
+	uint64_t h = 1469598103934665603ULL;
+	char buf[160];
+	size_t i;
+
+	q->due = owe > q->paid ? owe - q->paid : 0;
+	snprintf(q->status, sizeof q->status, "%s", owe == 0 && q->paid == 0 ?
+	    "subsidised" : q->due == 0 ? "paid" : q->paid > 0 ? "partly-paid" :
+	    "unpaid");
+	/* a quote holds for a day, and not past the window */
+	cap = (time_t)(jm_days(end) + 1) * 86400 - JM_CST_OFFSET - 1;
+	jm_rfc3339(exp < cap ? exp : cap, q->expires);
+	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s", insured,
+	    q->year, q->item, q->kind, q->due, q->expires);
+	for (i = 0; buf[i]; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	snprintf(q->id, sizeof q->id, "Q%016" PRIx64, h);
+}
+
+static json_object *
+span(struct jm_date a, struct jm_date b)
+{
+	json_object *o = json_object_new_object();
+	char buf[16];
+
+	json_object_object_add(o, "from", json_object_new_string(
+	    jm_date_str(a, buf)));
+	json_object_object_add(o, "to", json_object_new_string(
+	    jm_date_str(b, buf)));
+	return o;
+}
+
+static json_object *
+answer(const struct quote *q, const struct sb_person *p)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "quote_id", json_object_new_string(q->id));
+	json_object_object_add(o, "year", json_object_new_int(q->year));
+	json_object_object_add(o, "item", json_object_new_string(q->item));
+	json_object_object_add(o, "kind", json_object_new_string(q->kind));
+	json_object_object_add(o, "aid", p->aid[0] ?
+	    json_object_new_string(p->aid) : NULL);
+	json_object_object_add(o, "standard_fen",
+	    json_object_new_int64(q->standard));
+	json_object_object_add(o, "aid_fen", json_object_new_int64(q->aid));
+	json_object_object_add(o, "paid_fen", json_object_new_int64(q->paid));
+	json_object_object_add(o, "due_fen", json_object_new_int64(q->due));
+	json_object_object_add(o, "window", span(q->opens, q->closes));
+	json_object_object_add(o, "in_window",
+	    json_object_new_boolean(q->in_window));
+	json_object_object_add(o, "waiting_months",
+	    json_object_new_int(q->waiting));
+	json_object_object_add(o, "coverage", q->covered ?
+	    span(q->from, q->to) : NULL);
+	json_object_object_add(o, "expires_at",
+	    json_object_new_string(q->expires));
+	json_object_object_add(o, "status", json_object_new_string(q->status));
+	return o;
+}
+
+/* The request's year, item and kind, with the platform's defaults. */
+static int
+request(json_object *req, const struct sb_person *p, struct jm_date today,
+    struct quote *q, struct jm_perr *err)
+{
+	json_object *v;
+
+	q->year = today.m >= 9 ? today.y + 1 : today.y;
+	if (json_object_object_get_ex(req, "year", &v) && v)
+		q->year = json_object_get_int(v);
+	q->item = jm_sb_str(req, "item") ? jm_sb_str(req, "item") : "medical";
+	q->kind = jm_sb_str(req, "kind") ? jm_sb_str(req, "kind") :
+	    p->aid[0] ? "special" : "daily";
+	if (strcmp(q->item, "medical") != 0) {
+		jm_perr_set(err, "BAD_VALUE", _("item '%.20s' is not offered "
+		    "here"), q->item);
+		return -1;
+	}
+	if (strcmp(q->kind, "daily") && strcmp(q->kind, "special")) {
+		jm_perr_set(err, "BAD_VALUE", _("kind is daily or special"));
+		return -1;
+	}
+	if (strcmp(q->kind, "special") == 0 && !p->aid[0]) {
+		jm_perr_set(err, "NOT_AID", _("special payment (特殊缴费) is "
+		    "for medical-aid recipients; this person is in no aid "
+		    "group"));
+		return -1;
+	}
+	if (today.y > q->year) {
+		jm_perr_set(err, "YEAR_CLOSED", _("coverage year %d has ended: "
+		    "arrears (补缴) are paid at a tax office counter"),
+		    q->year);
+		return -1;
+	}
+	return 0;
+}
+
+int
+jm_sb_quote(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	struct jm_date today = jm_today();
+	struct sb_person p;
+	struct quote q = {0};
+
+	if (jm_sb_person(sb, req, &p, err) < 0 ||
+	    request(req, &p, today, &q, err) < 0 || owed(&p, &q, err) < 0)
+		return -1;
+	jm_policy_window(jm_policy(), q.year, p.region, &q.opens, &q.closes);
+	q.in_window = jm_date_cmp(q.opens, today) <= 0 &&
+	    jm_date_cmp(today, q.closes) <= 0;
+	q.paid = paid_sum(sb, p.insured_id, q.year, q.item);
+	coverage(sb, &p, &q, today);
+	finish(&q, p.insured_id, today);
+	*resp = answer(&q, &p);
+	return 0;
+}
+
+int
+jm_sb_owed(struct sandbox *sb, const struct sb_person *p, int year,
+    const char *item, int64_t *fen, struct jm_perr *err)
+{
+	struct quote q = {0};
+
+	(void)sb;
+	q.year = year;
+	q.item = item;
+	q.kind = p->aid[0] ? "special" : "daily";
+	if (owed(p, &q, err) < 0)
+		return -1;
+	*fen = q.standard - q.aid;
+	return 0;
+}

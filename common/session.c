@@ -1,0 +1,110 @@
+/* session.c - the payer's session from jm-bind, kept in the state folder */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "paths.h"
+#include "session.h"
+#include "util.h"
+
+#define FIELDS(X) X(payer) X(name) X(phone) X(token) X(endpoint) \
+	X(expires_at) X(bound_at)
+
+static char *
+field(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return jm_strdup(json_object_get_string(v));
+}
+
+int
+jm_session_load(struct jm_session *s)
+{
+	char *path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+	json_object *o;
+
+	memset(s, 0, sizeof *s);
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	if (!(o = json_object_from_file(path)) ||
+	    !json_object_is_type(o, json_type_object))
+		jm_die(_("%s: not a session file (remove it and bind again)"),
+		    path);
+#define GET(k) s->k = field(o, #k);
+	FIELDS(GET)
+#undef GET
+	json_object_put(o);
+	if (!s->payer || !s->token || !s->endpoint)
+		jm_die(_("%s: not a session file (remove it and bind again)"),
+		    path);
+	free(path);
+	return 1;
+}
+
+void
+jm_session_save(const struct jm_session *s)
+{
+	char *path = jm_path(JM_DIR_STATE, "session");
+	char *tmp = jm_asprintf("%s.%ld", path, (long)getpid());
+	json_object *o = json_object_new_object();
+	const char *text;
+	int fd;
+
+#define PUT(k) if (s->k) json_object_object_add(o, #k, \
+	json_object_new_string(s->k));
+	FIELDS(PUT)
+#undef PUT
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		jm_die("%s: %s", path, strerror(errno));
+	json_object_put(o);
+	free(tmp);
+	free(path);
+}
+
+int
+jm_session_remove(void)
+{
+	char *path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+	int rc = unlink(path);
+
+	if (rc < 0 && errno != ENOENT)
+		jm_die("%s: %s", path, strerror(errno));
+	free(path);
+	return rc == 0;
+}
+
+void
+jm_session_free(struct jm_session *s)
+{
+#define FREE(k) free(s->k);
+	FIELDS(FREE)
+#undef FREE
+	memset(s, 0, sizeof *s);
+}
+
+const char *
+jm_session_token(const char *endpoint)
+{
+	static struct jm_session s;
+	static int loaded;
+
+	if (!loaded)
+		loaded = 1 + jm_session_load(&s);
+	if (loaded == 2 && strcmp(s.endpoint, endpoint) == 0)
+		return s.token;
+	return NULL;
+}
