@@ -1,35 +1,274 @@
-/* jm-pay - a stub: parses the shared options and passes records through */
+/* jm-pay - 确认缴费 / 确认并支付: pay each quoted record exactly once */
 #include <argp.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "../common/identity.h"
+#include "../common/money.h"
 #include "../common/opts.h"
+#include "../common/pay.h"
+#include "../common/payment.h"
+#include "../common/person.h"
+#include "../common/platform.h"
+#include "../common/session.h"
 #include "../common/stream.h"
+#include "../common/table.h"
 #include "../common/util.h"
 
-static const char doc[] = N_("Pay each quoted record exactly once (not yet implemented).\v"
-    "This version is a stub: it reads records and writes them out "
-    "unchanged. Its real work comes in a later version of jm.");
+static const char doc[] = N_("Pay each quoted record exactly once "
+    "(确认并支付).\v"
+    "Pays every record whose quote has due_fen above 0 through the "
+    "channel, and adds a \"payment\" key: order_id, idempotency_key, "
+    "status (paid, declined, unknown, nothing-due, skipped), channel, "
+    "amount_fen, txn_id, paid_at, settled. Every attempt is written to the "
+    "payment journal, and made durable, before its request leaves; killed "
+    "at any instant and run again, jm-pay pays nobody twice and loses no "
+    "payment, and a finished run run again charges nothing and gives the "
+    "same payments. Without --yes it asks on the terminal; with no "
+    "terminal it pays nothing and exits 64.");
+
+enum { OPT_CHANNEL = 0x200, OPT_ACCOUNT, OPT_DRY, OPT_MAX, OPT_SUMMARY };
+
+static const struct argp_option options[] = {
+	{"channel", OPT_CHANNEL, N_("CHANNEL"), 0,
+	    N_("alipay, wechat, wanshitong, bank or family (门诊共济)"), 0},
+	{"account", OPT_ACCOUNT, N_("ID_NO"), 0,
+	    N_("the employee account --channel family charges"), 0},
+	{"yes", 'y', NULL, 0, N_("pay without asking"), 0},
+	{"dry-run", OPT_DRY, NULL, 0,
+	    N_("show who would be paid and the total; pay nothing"), 0},
+	{"max-total", OPT_MAX, N_("YUAN"), 0,
+	    N_("pay in order while this run's total stays within YUAN; "
+	    "skip the rest"), 0},
+	{"summary", OPT_SUMMARY, NULL, 0,
+	    N_("print a summary on stderr after the records"), 0},
+	{0},
+};
+
+static struct {
+	const char *channel, *account;
+	int yes, dry_run, summary;
+	int64_t max_total;
+	struct jm_pay *pay;
+	long done;
+	int64_t plan_total;
+	long plan_people;
+} P = {.max_total = -1};
+
+static error_t
+parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_CHANNEL:
+		if (!jm_in_list(jm_channels, arg))
+			argp_error(state, _("--channel: '%s' is not one of "
+			    "alipay, wechat, wanshitong, bank, family"), arg);
+		P.channel = arg;
+		break;
+	case OPT_ACCOUNT:
+		P.account = arg;
+		break;
+	case 'y':
+		P.yes = 1;
+		break;
+	case OPT_DRY:
+		P.dry_run = 1;
+		break;
+	case OPT_MAX:
+		if (jm_parse_yuan(arg, &P.max_total) < 0)
+			argp_error(state, _("--max-total: '%s' is not an "
+			    "amount of yuan such as 1200 or 1200.50"), arg);
+		break;
+	case OPT_SUMMARY:
+		P.summary = 1;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
 
 static const struct argp_child children[] = {
 	{&jm_common_argp, 0, NULL, 0},
 	{0},
 };
 
-static const struct argp argp = {NULL, NULL, N_("[FILE...]"), doc,
+static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
     children, NULL, NULL};
+
+static const struct jm_col cols[] = {
+	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
+	{N_("YEAR"), 4}, {N_("AMOUNT"), 9}, {N_("WHAT"), 0},
+};
+
+/* The channel: --channel, JM_CHANNEL or the config's channel. */
+static void
+channel(void)
+{
+	char m[40];
+
+	if (!P.channel)
+		P.channel = jm_config("channel");
+	if (!P.channel)
+		jm_die_status(JM_EXIT_USAGE, _("no channel: give --channel "
+		    "alipay|wechat|wanshitong|bank|family"));
+	if (!jm_in_list(jm_channels, P.channel))
+		jm_die_status(JM_EXIT_USAGE, _("channel '%s' is not one of "
+		    "alipay, wechat, wanshitong, bank, family"), P.channel);
+	if ((strcmp(P.channel, "family") == 0) != (P.account != NULL))
+		jm_die_status(JM_EXIT_USAGE, P.account ? _("--account %s goes "
+		    "with --channel family") : _("--channel family needs "
+		    "--account ID_NO, the employee account to charge"),
+		    P.account ? jm_mask_id(P.account, m) : "");
+}
+
+struct plan {
+	long people;
+	int64_t total;
+};
+
+static void
+count(const struct jm_rec *r, void *ctx)
+{
+	struct plan *pl = ctx;
+	int64_t due = jm_pay_due(r->obj);
+
+	pl->people += due > 0;
+	pl->total += due;
+}
+
+/* Without --yes: the whole batch is spooled, then confirmed on the
+ * terminal. No terminal: nothing is paid (exit 64). */
+static void
+confirm(struct jm_in *in)
+{
+	struct plan pl = {0, 0};
+	char y[32], answer[16] = "";
+	FILE *tty;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 || !(tty = fdopen(fd, "r+")))
+		jm_die_status(JM_EXIT_USAGE, _("no terminal to confirm the "
+		    "payment on: nothing paid (give --yes to pay unattended)"));
+	jm_in_spool(in, count, &pl);
+	fprintf(tty, _("jm-pay: pay %ld people, %s yuan in all (at most), "
+	    "through %s? [y/N] "), pl.people, jm_yuan(pl.total, y), P.channel);
+	fflush(tty);
+	if (!fgets(answer, sizeof answer, tty) || (answer[0] != 'y' &&
+	    answer[0] != 'Y'))
+		jm_die_status(JM_EXIT_FAIL, _("not confirmed: nothing paid"));
+	fclose(tty);
+}
+
+static void
+progress(void)
+{
+	const struct jm_pay_totals *t = jm_pay_totals(P.pay);
+
+	if (jm_quiet || !isatty(STDERR_FILENO) || ++P.done % 100)
+		return;
+	fprintf(stderr, _("\r%s: %ld records, %ld paid, %ld declined, %ld "
+	    "unknown "), jm_prog, P.done, t->paid + t->again, t->declined,
+	    t->unknown);
+}
+
+static void
+dry_row(struct jm_rec *r)
+{
+	static int header;
+	const char *cells[6] = {0};
+	char line[24], who[64], year[16], amt[32];
+	json_object *q, *v;
+	int64_t fen;
+	int pays;
+
+	if (!header++)
+		jm_table_header(cols, 6);
+	snprintf(line, sizeof line, "%ld", r->line);
+	cells[0] = line;
+	cells[1] = jm_rec_who(r->obj, who, sizeof who);
+	jm_get_str(r->obj, "name", &cells[2], NULL);
+	if (json_object_object_get_ex(r->obj, "quote", &q) &&
+	    json_object_object_get_ex(q, "year", &v)) {
+		snprintf(year, sizeof year, "%d", json_object_get_int(v));
+		cells[3] = year;
+	}
+	cells[5] = jm_pay_plan(P.pay, r, &fen, &pays);
+	cells[4] = jm_yuan(fen, amt);
+	P.plan_people += pays;
+	P.plan_total += pays ? fen : 0;
+	jm_table_row(cols, 6, cells);
+}
+
+static void
+emit(struct jm_rec *r, void *ctx)
+{
+	(void)ctx;
+	if (P.dry_run)
+		dry_row(r);
+	else
+		jm_out_json(r->obj);
+	progress();
+}
+
+static void
+summary(void)
+{
+	const struct jm_pay_totals *t = jm_pay_totals(P.pay);
+	char a[32], b[32];
+
+	fprintf(stderr, _("%s: through %s\n"), jm_prog, P.channel);
+	fprintf(stderr, _("  paid          %6ld  %12s yuan\n"), t->paid,
+	    jm_yuan(t->paid_fen, a));
+	fprintf(stderr, _("  paid before   %6ld  (by jm, not charged again)\n"),
+	    t->again);
+	fprintf(stderr, _("  declined      %6ld\n"), t->declined);
+	fprintf(stderr, _("  unknown       %6ld\n"), t->unknown);
+	fprintf(stderr, _("  nothing due   %6ld\n"), t->nothing);
+	fprintf(stderr, _("  skipped       %6ld  %12s yuan (--max-total)\n"),
+	    t->skipped, jm_yuan(t->skipped_fen, b));
+	fprintf(stderr, _("  not paid      %6ld  (errors before paying)\n"),
+	    t->failed);
+}
 
 int
 main(int argc, char **argv)
 {
-	struct jm_step step = {0};
+	struct jm_pay_opts o;
+	struct jm_platform *p;
+	struct jm_step step = {.prepare = jm_pay_prepare, .one = jm_pay_one,
+	    .commit = jm_pay_commit, .emit = emit};
 	struct jm_in *in;
+	char y[32];
 
 	jm_init("jm-pay");
-	jm_opts.formats = "json";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	jm_opts_resolve();
+	channel();
+	p = jm_platform_open();
 	in = jm_in_open();
+	if (!P.yes && !P.dry_run)
+		confirm(in);
+	o = (struct jm_pay_opts){P.channel, P.account, P.max_total, P.dry_run};
+	P.pay = jm_pay_new(p, jm_session_token(p->endpoint), &o);
+	step.ctx = P.pay;
 	jm_out_open();
 	jm_run(in, &step);
+	if (P.done >= 100 && isatty(STDERR_FILENO) && !jm_quiet)
+		fputc('\n', stderr);
+	if (P.dry_run) {
+		printf(_("would pay %ld people, %s yuan, through %s; nothing "
+		    "was paid\n"), P.plan_people, jm_yuan(P.plan_total, y),
+		    P.channel);
+	}
 	jm_in_close(in);
+	if (P.summary) {
+		jm_out_flush();
+		summary();
+	}
+	jm_pay_free(P.pay);
+	jm_platform_close(p);
 	return jm_finish();
 }

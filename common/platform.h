@@ -34,6 +34,7 @@ struct jm_platform_ops {
 	jm_op_fn *add_member;		/* 添加成员, 共济 family accounts */
 	jm_op_fn *quote;		/* 应缴费额 for a person, year, item */
 	jm_op_fn *fixture;		/* load a sandbox fixture */
+	jm_op_fn *pay;			/* 确认并支付, with an idempotency key */
 };
 
 struct jm_platform {

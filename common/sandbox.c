@@ -80,6 +80,10 @@ static const char *const migrations[] = {
 	" settled_at TEXT,"
 	" origin TEXT NOT NULL);"
 	"CREATE INDEX payment_person ON payment(insured_id, item, year);",
+
+	/* 3: refusals are kept with their key, so a retry gets the same */
+	"ALTER TABLE payment ADD COLUMN code TEXT;"
+	"ALTER TABLE payment ADD COLUMN message TEXT;",
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -125,6 +129,22 @@ jm_sb_random_hex(char *buf, size_t bytes)
 		jm_die(_("no random numbers: %s"), strerror(errno));
 	for (i = 0; i < bytes; i++)
 		sprintf(buf + 2 * i, "%02x", r[i]);
+}
+
+/* Error codes kept in the database, as the static strings errors carry. */
+const char *
+jm_sb_code(const char *code)
+{
+	static const char *const known[] = {"DECLINED",
+	    "INSUFFICIENT_BALANCE", "ALREADY_PAID", "QUOTE_CHANGED",
+	    "NOT_BOUND", "WINDOW_NOT_OPEN", "POLICY_UNKNOWN", "NOT_AID",
+	    "YEAR_CLOSED", "BAD_VALUE", "NOT_REGISTERED", NULL};
+	int i;
+
+	for (i = 0; code && known[i]; i++)
+		if (strcmp(code, known[i]) == 0)
+			return known[i];
+	return "DECLINED";
 }
 
 const char *
@@ -226,6 +246,7 @@ static const struct jm_platform_ops sandbox_ops = {
 	.add_member = jm_sb_add_member,
 	.quote = jm_sb_quote,
 	.fixture = jm_sb_fixture,
+	.pay = jm_sb_pay,
 };
 
 /* How long to wait for another program's transaction: JM_SANDBOX_BUSY_MS

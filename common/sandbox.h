@@ -21,7 +21,8 @@ enum {
 	SB_SESSION_END, SB_MEMBER_GET, SB_MEMBER_PUT, SB_ACCOUNT_GET,
 	SB_FAMILY_COUNT, SB_PAID_SUM, SB_HISTORY, SB_ACCOUNT_PUT,
 	SB_AID_PUT, SB_AID_PERSON, SB_PAYMENT_ELSEWHERE, SB_META,
-	SB_PERSON_BY_ID,
+	SB_PERSON_BY_ID, SB_PAY_BY_KEY, SB_PAY_INSERT, SB_PAY_MEMBER,
+	SB_PAY_PHONE, SB_PAY_DEBIT,
 	SB_NSLOTS
 };
 
@@ -55,10 +56,12 @@ int jm_sb_owed(struct sandbox *, const struct sb_person *, int year,
     const char *item, int64_t *fen, struct jm_perr *);
 /* 32 hex characters from the system's random source. */
 void jm_sb_random_hex(char *buf, size_t bytes);
+/* A stored error code as a static string (unknown ones: DECLINED). */
+const char *jm_sb_code(const char *);
 /* A string of the request, or NULL. */
 const char *jm_sb_str(json_object *req, const char *key);
 
 jm_op_fn jm_sb_register, jm_sb_bind, jm_sb_logout, jm_sb_session;
-jm_op_fn jm_sb_add_member, jm_sb_quote, jm_sb_fixture;
+jm_op_fn jm_sb_add_member, jm_sb_quote, jm_sb_fixture, jm_sb_pay;
 
 #endif

@@ -23,6 +23,9 @@ struct jm_in {
 	struct jm_lines *lines;
 	json_tokener *tok;
 	struct jm_csv *csv;	/* NULL for JSON Lines */
+	FILE *spool;		/* records read ahead, see jm_in_spool */
+	char *sline;
+	size_t scap;
 };
 
 /* What a line's lexical scan found. */
@@ -274,12 +277,66 @@ jm_in_open(void)
 	return in;
 }
 
+static int
+file_index(const char *file)
+{
+	int i;
+
+	for (i = 0; file && i < jm_opts.nfiles; i++)
+		if (jm_opts.files[i] == file)
+			return i;
+	return -1;
+}
+
+void
+jm_in_spool(struct jm_in *in, void (*each)(const struct jm_rec *, void *),
+    void *ctx)
+{
+	struct jm_rec r;
+	FILE *f = tmpfile();
+
+	if (!f)
+		jm_die(_("cannot make a spool file: %s"), strerror(errno));
+	while (jm_in_next(in, &r)) {
+		each(&r, ctx);
+		fprintf(f, "%d %ld %d %d ", file_index(r.file), r.line,
+		    r.failed, r.unsaid);
+		fputs(json_object_to_json_string_ext(r.obj, OUT_FLAGS), f);
+		putc('\n', f);
+		jm_rec_free(&r);
+	}
+	if (fflush(f) != 0 || ferror(f) || fseek(f, 0, SEEK_SET) != 0)
+		jm_die(_("spool file: %s"), strerror(errno));
+	in->spool = f;
+}
+
+/* A record read back from the spool (jm wrote it: it is well-formed). */
+static int
+unspool(struct jm_in *in, struct jm_rec *r)
+{
+	int fi, failed, unsaid, off = 0;
+
+	if (getline(&in->sline, &in->scap, in->spool) <= 0)
+		return 0;
+	json_tokener_reset(in->tok);
+	if (sscanf(in->sline, "%d %ld %d %d %n", &fi, &r->line, &failed,
+	    &unsaid, &off) != 4 || !(r->obj = json_tokener_parse_ex(in->tok,
+	    in->sline + off, (int)strlen(in->sline + off) + 1)))
+		jm_die(_("spool file: unreadable"));
+	r->file = fi >= 0 && fi < jm_opts.nfiles ? jm_opts.files[fi] : NULL;
+	r->failed = failed;
+	r->unsaid = unsaid;
+	return 1;
+}
+
 int
 jm_in_next(struct jm_in *in, struct jm_rec *r)
 {
 	struct jm_line ln;
 
 	memset(r, 0, sizeof *r);
+	if (in->spool)
+		return unspool(in, r);
 	if (in->csv)
 		return jm_csv_next(in->csv, in->lines, r);
 	while (jm_lines_next(in->lines, &ln)) {
@@ -293,6 +350,8 @@ jm_in_next(struct jm_in *in, struct jm_rec *r)
 int
 jm_in_ready(struct jm_in *in)
 {
+	if (in->spool)
+		return !feof(in->spool);
 	return jm_lines_ready(in->lines);
 }
 
@@ -303,6 +362,9 @@ jm_in_close(struct jm_in *in)
 		return;
 	jm_lines_close(in->lines);
 	json_tokener_free(in->tok);
+	if (in->spool)
+		fclose(in->spool);
+	free(in->sline);
 	jm_csv_free(in->csv);
 	free(in);
 }

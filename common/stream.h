@@ -27,6 +27,10 @@ int jm_in_next(struct jm_in *, struct jm_rec *);
 /* A whole record is already buffered: the next read will not block. */
 int jm_in_ready(struct jm_in *);
 void jm_in_close(struct jm_in *);
+/* Read every record ahead into a spool file (memory stays flat), calling
+ * each on it; jm_in_next then reads them back, file and line kept. */
+void jm_in_spool(struct jm_in *, void (*each)(const struct jm_rec *, void *),
+    void *ctx);
 void jm_rec_free(struct jm_rec *);
 
 /*

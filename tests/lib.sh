@@ -75,3 +75,26 @@ mkid() {
 		print $0 substr("10X98765432", s % 11 + 1, 1)
 	}'
 }
+
+# roster N REGION [PHONE]: N synthetic people of REGION as JSON Lines, the
+# first of them the payer (relation self, with PHONE), the others relatives
+roster() {
+	awk -v n="$1" -v region="$2" -v phone="${3:-13800000000}" 'BEGIN {
+		split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+		split("零 一 二 三 四 五 六 七 八 九", zh, " ")
+		for (i = 1; i <= n; i++) {
+			d = sprintf("%s%04d%02d%02d%03d", region,
+			    1950 + int(i / 1000) % 50, 1 + int(i / 100) % 12,
+			    1 + int(i / 10) % 28, i % 1000)
+			s = 0
+			for (k = 1; k <= 17; k++) s += substr(d, k, 1) * w[k]
+			id = d substr("10X98765432", s % 11 + 1, 1)
+			name = "示例"
+			for (m = i; m > 0; m = int(m / 10)) name = name zh[m % 10 + 1]
+			if (i == 1)
+				printf "{\"id_no\":\"%s\",\"name\":\"%s\",\"relation\":\"self\",\"phone\":\"%s\"}\n", id, name, phone
+			else
+				printf "{\"id_no\":\"%s\",\"name\":\"%s\",\"relation\":\"other\"}\n", id, name
+		}
+	}'
+}

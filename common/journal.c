@@ -1,0 +1,281 @@
+/* journal.c - the payment journal (journal.db): every attempt, its key, its
+ * request hash and every state it went through; nothing is ever deleted */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "paths.h"
+#include "util.h"
+
+enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_NSTMT };
+
+struct jm_journal {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[J_NSTMT];
+};
+
+static const char *const migrations[] = {
+	"CREATE TABLE attempt("
+	" key TEXT PRIMARY KEY,"
+	" request_hash TEXT NOT NULL,"
+	" endpoint TEXT NOT NULL,"
+	" person TEXT NOT NULL,"
+	" id_no TEXT,"
+	" year INTEGER NOT NULL,"
+	" item TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),"
+	" channel TEXT NOT NULL,"
+	" account TEXT,"
+	" quote_id TEXT,"
+	" state TEXT NOT NULL CHECK (state IN ('intent', 'sent', 'paid',"
+	"  'declined', 'unknown', 'settled', 'refunded')),"
+	" order_id TEXT,"
+	" txn_id TEXT,"
+	" paid_at TEXT,"
+	" error_code TEXT,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL);"
+	"CREATE INDEX attempt_person ON attempt(endpoint, person, year, item);"
+	"CREATE TABLE event("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL REFERENCES attempt(key),"
+	" state TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" detail TEXT);"
+	/* financial history: nothing is ever deleted or rewritten */
+	"CREATE TRIGGER attempt_kept BEFORE DELETE ON attempt BEGIN"
+	" SELECT RAISE(ABORT, 'the payment journal is never deleted'); END;"
+	"CREATE TRIGGER event_kept BEFORE DELETE ON event BEGIN"
+	" SELECT RAISE(ABORT, 'the payment journal is never deleted'); END;"
+	"CREATE TRIGGER event_fixed BEFORE UPDATE ON event BEGIN"
+	" SELECT RAISE(ABORT, 'journal events are never rewritten'); END;"
+	"CREATE TRIGGER attempt_fixed BEFORE UPDATE OF key, request_hash,"
+	" endpoint, person, year, item, kind, amount_fen, channel, account"
+	" ON attempt BEGIN"
+	" SELECT RAISE(ABORT, 'an attempt''s request is never rewritten');"
+	" END;",
+};
+
+#define NMIG (sizeof migrations / sizeof migrations[0])
+
+static void
+fail(struct jm_journal *j)
+{
+	jm_die(_("%s: the payment journal is unusable: %s"), j->path,
+	    sqlite3_errmsg(j->db));
+}
+
+static void
+exec(struct jm_journal *j, const char *sql)
+{
+	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail(j);
+}
+
+static sqlite3_stmt *
+stmt(struct jm_journal *j, int slot, const char *sql)
+{
+	if (!j->st[slot] && sqlite3_prepare_v3(j->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &j->st[slot], NULL) != SQLITE_OK)
+		fail(j);
+	sqlite3_reset(j->st[slot]);
+	sqlite3_clear_bindings(j->st[slot]);
+	return j->st[slot];
+}
+
+static void
+migrate(struct jm_journal *j)
+{
+	sqlite3_stmt *st;
+	char sql[64];
+	int v = 0;
+
+	exec(j, "BEGIN IMMEDIATE");
+	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		fail(j);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v > (int)NMIG)
+		jm_die(_("%s: made by a newer jm (schema %d)"), j->path, v);
+	for (; v < (int)NMIG; v++) {
+		exec(j, migrations[v]);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		exec(j, sql);
+	}
+	exec(j, "COMMIT");
+}
+
+struct jm_journal *
+jm_journal_open(void)
+{
+	struct jm_journal *j = jm_calloc(1, sizeof *j);
+
+	j->path = jm_path(JM_DIR_DATA, "journal.db");
+	if (sqlite3_open_v2(j->path, &j->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		fail(j);
+	sqlite3_busy_timeout(j->db, 60000);
+	/* the intent is on disk before the request leaves */
+	exec(j, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON");
+	migrate(j);
+	return j;
+}
+
+void
+jm_journal_close(struct jm_journal *j)
+{
+	int i;
+
+	if (!j)
+		return;
+	for (i = 0; i < J_NSTMT; i++)
+		sqlite3_finalize(j->st[i]);
+	if (sqlite3_close(j->db) != SQLITE_OK)
+		fail(j);
+	free(j->path);
+	free(j);
+}
+
+void
+jm_journal_begin(struct jm_journal *j)
+{
+	exec(j, "BEGIN IMMEDIATE");
+}
+
+void
+jm_journal_commit(struct jm_journal *j)
+{
+	exec(j, "COMMIT");
+}
+
+static void
+col(sqlite3_stmt *st, int i, char *buf, size_t sz)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(buf, sz, "%s", t ? (const char *)t : "");
+}
+
+int
+jm_journal_last(struct jm_journal *j, const char *endpoint, const char *person,
+    int year, const char *item, struct jm_attempt *a)
+{
+	sqlite3_stmt *st = stmt(j, J_LAST, "SELECT key, request_hash, id_no, "
+	    "kind, amount_fen, channel, account, quote_id, state, order_id, "
+	    "txn_id, paid_at, error_code FROM attempt WHERE endpoint = ?1 AND "
+	    "person = ?2 AND year = ?3 AND item = ?4 ORDER BY rowid DESC "
+	    "LIMIT 1");
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, person, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			fail(j);
+		return 0;
+	}
+	col(st, 0, a->key, sizeof a->key);
+	col(st, 1, a->hash, sizeof a->hash);
+	col(st, 2, a->id_no, sizeof a->id_no);
+	col(st, 3, a->kind, sizeof a->kind);
+	a->amount = sqlite3_column_int64(st, 4);
+	col(st, 5, a->channel, sizeof a->channel);
+	col(st, 6, a->account, sizeof a->account);
+	col(st, 7, a->quote_id, sizeof a->quote_id);
+	col(st, 8, a->state, sizeof a->state);
+	col(st, 9, a->order_id, sizeof a->order_id);
+	col(st, 10, a->txn_id, sizeof a->txn_id);
+	col(st, 11, a->paid_at, sizeof a->paid_at);
+	col(st, 12, a->code, sizeof a->code);
+	snprintf(a->endpoint, sizeof a->endpoint, "%s", endpoint);
+	snprintf(a->person, sizeof a->person, "%s", person);
+	snprintf(a->item, sizeof a->item, "%s", item);
+	a->year = year;
+	sqlite3_reset(st);
+	return 1;
+}
+
+static void
+event(struct jm_journal *j, const char *key, const char *state,
+    const char *now, const char *detail)
+{
+	sqlite3_stmt *st = stmt(j, J_EVENT, "INSERT INTO event(key, state, at, "
+	    "detail) VALUES(?, ?, ?, ?)");
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, detail, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(j);
+}
+
+static const char *
+opt(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+void
+jm_journal_intent(struct jm_journal *j, const struct jm_attempt *a)
+{
+	sqlite3_stmt *st = stmt(j, J_INTENT, "INSERT INTO attempt(key, "
+	    "request_hash, endpoint, person, id_no, year, item, kind, "
+	    "amount_fen, channel, account, quote_id, state, created_at, "
+	    "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, 'intent', ?13, ?13)");
+	char now[32];
+
+	/* the wall clock, not the platform's: this is our own history */
+	jm_rfc3339(time(NULL), now);
+	sqlite3_bind_text(st, 1, a->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->person, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, opt(a->id_no), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, a->year);
+	sqlite3_bind_text(st, 7, a->item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, a->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, a->amount);
+	sqlite3_bind_text(st, 10, a->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, opt(a->account), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, opt(a->quote_id), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(j);
+	event(j, a->key, "intent", now, NULL);
+}
+
+void
+jm_journal_state(struct jm_journal *j, const struct jm_attempt *a,
+    const char *detail)
+{
+	sqlite3_stmt *st = stmt(j, J_STATE, "UPDATE attempt SET state = ?2, "
+	    "order_id = coalesce(?3, order_id), txn_id = coalesce(?4, txn_id), "
+	    "paid_at = coalesce(?5, paid_at), error_code = ?6, "
+	    "updated_at = ?7 WHERE key = ?1");
+	char now[32];
+
+	jm_rfc3339(time(NULL), now);
+	sqlite3_bind_text(st, 1, a->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, opt(a->order_id), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, opt(a->txn_id), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, opt(a->paid_at), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, opt(a->code), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(j->db) != 1)
+		fail(j);
+	event(j, a->key, a->state, now, detail);
+}

@@ -1,0 +1,39 @@
+/* journal.h - the payment journal (journal.db): every attempt, its key, its
+ * request hash and every state it went through; nothing is ever deleted */
+#ifndef JM_JOURNAL_H
+#define JM_JOURNAL_H
+
+#include <stdint.h>
+
+/* One payment attempt. */
+struct jm_attempt {
+	char key[40];		/* idempotency key */
+	char hash[24];		/* of the request's content */
+	char endpoint[512];
+	char person[40];	/* insured_id */
+	char id_no[24];
+	int year;
+	char item[16], kind[16], channel[16], account[24], quote_id[40];
+	int64_t amount;
+	char state[12];		/* intent sent paid declined unknown */
+	char order_id[40], txn_id[40], paid_at[32], code[40];
+};
+
+struct jm_journal;
+
+/* Open (create, migrate) the journal; dies (exit 2) when unusable. */
+struct jm_journal *jm_journal_open(void);
+void jm_journal_close(struct jm_journal *);
+/* Group commit: everything between begin and commit is one fsync. */
+void jm_journal_begin(struct jm_journal *);
+void jm_journal_commit(struct jm_journal *);
+/* The latest attempt for a person, year and item on an endpoint: 1, or 0. */
+int jm_journal_last(struct jm_journal *, const char *endpoint,
+    const char *person, int year, const char *item, struct jm_attempt *);
+/* A new attempt in state intent. */
+void jm_journal_intent(struct jm_journal *, const struct jm_attempt *);
+/* A state change of an attempt, with what the platform said. */
+void jm_journal_state(struct jm_journal *, const struct jm_attempt *,
+    const char *detail);
+
+#endif

@@ -1,0 +1,506 @@
+/* pay.c - paying quoted records exactly once: the journal first, then the
+ * platform, then the outcome (DESIGN.md section 8)
+ *
+ * A batch goes through three commits: the intents of every new attempt
+ * (durable before any request leaves), the platform's batch, and the
+ * outcomes. A crash between any two leaves attempts the journal knows and
+ * that are sent again with the same key, which the platform answers with
+ * its first outcome: nobody is paid twice, no payment is lost. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "clock.h"
+#include "journal.h"
+#include "money.h"
+#include "pay.h"
+#include "payment.h"
+#include "person.h"
+#include "retry.h"
+#include "util.h"
+
+enum act {
+	A_PASS,		/* not ours: an error, or no quote */
+	A_DONE,		/* jm paid this person before: emit that payment */
+	A_SEND,		/* a new attempt, or an unresolved one again */
+	A_NOTHING,	/* nothing due */
+	A_SKIP,		/* past --max-total */
+};
+
+struct slot {
+	enum act act;
+	int resend;
+	struct jm_attempt a;
+	struct jm_perr err;
+	int64_t due;
+};
+
+struct jm_pay {
+	struct jm_platform *p;
+	struct jm_journal *j;
+	const char *token;
+	struct jm_pay_opts o;
+	struct slot *slots;
+	size_t cap, n;
+	struct jm_rec *base;
+	int64_t spent;
+	int capped;
+	struct jm_pay_totals t;
+};
+
+/* Tests kill jm-pay at each state of the journal: JM_TEST_KILL_AT=POINT
+ * (intents, half-sent, platform, outcomes), optionally POINT:N for the
+ * N-th batch. Nothing of it runs unless the variable is set. */
+static void
+fault_point(const char *point)
+{
+	static long batch;
+	const char *at = getenv("JM_TEST_KILL_AT");
+	size_t n = strlen(point);
+
+	if (!strcmp(point, "intents"))
+		batch++;
+	if (!at || strncmp(at, point, n) != 0)
+		return;
+	if (at[n] == ':' ? atol(at + n + 1) == batch : at[n] == '\0')
+		raise(SIGKILL);
+}
+
+struct jm_pay *
+jm_pay_new(struct jm_platform *p, const char *token,
+    const struct jm_pay_opts *o)
+{
+	struct jm_pay *pay = jm_calloc(1, sizeof *pay);
+
+	pay->p = p;
+	pay->token = token;
+	pay->o = *o;
+	pay->j = jm_journal_open();
+	return pay;
+}
+
+void
+jm_pay_free(struct jm_pay *pay)
+{
+	if (!pay)
+		return;
+	jm_journal_close(pay->j);
+	free(pay->slots);
+	free(pay);
+}
+
+const struct jm_pay_totals *
+jm_pay_totals(const struct jm_pay *pay)
+{
+	return &pay->t;
+}
+
+/* The quote of a record, read strictly: 0, or -1 with an error given. */
+static int
+read_quote(struct jm_rec *r, struct slot *s, const char **expires)
+{
+	json_object *q, *v, *reg;
+	const char *ins = NULL, *item, *kind;
+	char msg[256];
+	int k;
+
+	if (!json_object_object_get_ex(r->obj, "quote", &q) || !q) {
+		jm_rec_error(r, "MISSING_FIELD", _("no quote: run jm-quote "
+		    "before jm-pay"));
+		return -1;
+	}
+	if ((k = jm_fen_get(q, "due_fen", &s->due, msg, sizeof msg)) <= 0) {
+		jm_rec_error(r, k ? "BAD_VALUE" : "MISSING_FIELD", "quote.%s",
+		    k ? msg : "due_fen is missing");
+		return -1;
+	}
+	if (jm_get_str(q, "insured_id", &ins, NULL) <= 0 &&
+	    json_object_object_get_ex(r->obj, "registration", &reg))
+		jm_get_str(reg, "insured_id", &ins, NULL);
+	if (!ins || !json_object_object_get_ex(q, "year", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    jm_get_str(q, "item", &item, NULL) <= 0 ||
+	    jm_get_str(q, "kind", &kind, NULL) <= 0) {
+		jm_rec_error(r, "MISSING_FIELD", _("the quote lacks year, item, "
+		    "kind or the insured person: quote again"));
+		return -1;
+	}
+	memset(&s->a, 0, sizeof s->a);
+	s->a.year = json_object_get_int(v);
+	snprintf(s->a.person, sizeof s->a.person, "%s", ins);
+	snprintf(s->a.item, sizeof s->a.item, "%s", item);
+	snprintf(s->a.kind, sizeof s->a.kind, "%s", kind);
+	if (jm_get_str(q, "quote_id", &ins, NULL) > 0)
+		snprintf(s->a.quote_id, sizeof s->a.quote_id, "%s", ins);
+	if (jm_get_str(r->obj, "id_no", &ins, NULL) > 0)
+		snprintf(s->a.id_no, sizeof s->a.id_no, "%s", ins);
+	jm_get_str(q, "expires_at", expires, NULL);
+	return 0;
+}
+
+/* A quote past expires_at is quoted again; a changed amount stops it. */
+static int
+requote(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
+{
+	json_object *req = json_object_new_object(), *q = NULL;
+	struct jm_perr err = {0};
+	const char *id;
+	int64_t due = -1;
+	char msg[64];
+	int rc = -1;
+
+	json_object_object_add(req, "insured_id",
+	    json_object_new_string(s->a.person));
+	json_object_object_add(req, "year", json_object_new_int(s->a.year));
+	json_object_object_add(req, "item", json_object_new_string(s->a.item));
+	json_object_object_add(req, "kind", json_object_new_string(s->a.kind));
+	if (pay->p->ops->quote(pay->p, req, &q, &err) < 0) {
+		if (err.temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err.code, _("the quote expired and could not "
+		    "be renewed: %s"), err.msg);
+	} else if (jm_fen_get(q, "due_fen", &due, msg, sizeof msg) <= 0 ||
+	    due != s->due) {
+		jm_rec_error(r, "QUOTE_CHANGED", _("the quote expired and the "
+		    "amount due is now %lld fen, not %lld: quote again"),
+		    (long long)due, (long long)s->due);
+	} else {
+		if (jm_get_str(q, "quote_id", &id, NULL) > 0)
+			snprintf(s->a.quote_id, sizeof s->a.quote_id, "%s", id);
+		rc = 0;
+	}
+	json_object_put(req);
+	json_object_put(q);
+	return rc;
+}
+
+static int
+expired(const char *expires)
+{
+	time_t t;
+
+	return expires && jm_parse_rfc3339(expires, &t) == 0 && t < jm_now();
+}
+
+/* A new attempt: its key and hash exist, and are journalled, before the
+ * first request leaves. */
+static void
+new_attempt(struct jm_pay *pay, struct slot *s)
+{
+	unsigned char r[16];
+	size_t i;
+
+	if (getrandom(r, sizeof r, 0) != sizeof r)
+		jm_die(_("no random numbers for an idempotency key"));
+	for (i = 0; i < sizeof r; i++)
+		sprintf(s->a.key + 2 * i, "%02x", r[i]);
+	snprintf(s->a.endpoint, sizeof s->a.endpoint, "%s", pay->p->endpoint);
+	snprintf(s->a.channel, sizeof s->a.channel, "%s", pay->o.channel);
+	snprintf(s->a.account, sizeof s->a.account, "%s",
+	    pay->o.account ? pay->o.account : "");
+	s->a.amount = s->due;
+	jm_pay_hash(s->a.person, s->a.year, s->a.item, s->a.kind, s->a.amount,
+	    s->a.channel, pay->o.account, s->a.hash);
+	snprintf(s->a.state, sizeof s->a.state, "intent");
+	if (!pay->o.dry_run)
+		jm_journal_intent(pay->j, &s->a);
+}
+
+static int
+pending(const char *state)
+{
+	return !strcmp(state, "intent") || !strcmp(state, "sent") ||
+	    !strcmp(state, "unknown");
+}
+
+static void
+decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
+{
+	struct jm_attempt last;
+	const char *expires = NULL;
+	int found = 0;
+
+	s->act = A_PASS;
+	if (r->failed || jm_rec_passes(r) || read_quote(r, s, &expires) < 0)
+		return;
+	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
+	    s->a.year, s->a.item, &last);
+	if (found && !strcmp(last.state, "paid")) {
+		s->a = last;
+		s->act = A_DONE;
+	} else if (found && pending(last.state)) {
+		/* an outcome not known yet: the same request, the same key */
+		if (strcmp(last.channel, pay->o.channel))
+			jm_rec_warn(r, _("an earlier attempt through %s is "
+			    "unresolved: it is sent again, not a new one"),
+			    last.channel);
+		s->a = last;
+		s->act = A_SEND;
+		s->resend = 1;
+		pay->spent += last.amount;
+	} else if (s->due == 0) {
+		s->act = A_NOTHING;
+	} else if (pay->capped || (pay->o.max_total >= 0 &&
+	    pay->spent + s->due > pay->o.max_total)) {
+		pay->capped = 1;
+		s->act = A_SKIP;
+	} else if (!expired(expires) || requote(pay, r, s) == 0) {
+		new_attempt(pay, s);
+		s->act = A_SEND;
+		pay->spent += s->due;
+	}
+}
+
+void
+jm_pay_prepare(struct jm_rec *recs, size_t n, void *ctx)
+{
+	struct jm_pay *pay = ctx;
+	size_t i;
+
+	if (n > pay->cap) {
+		pay->slots = jm_realloc(pay->slots, n * sizeof *pay->slots);
+		pay->cap = n;
+	}
+	memset(pay->slots, 0, n * sizeof *pay->slots);
+	pay->base = recs;
+	pay->n = n;
+	if (pay->o.dry_run) {
+		for (i = 0; i < n; i++)
+			decide(pay, &recs[i], &pay->slots[i]);
+		return;
+	}
+	jm_journal_begin(pay->j);
+	for (i = 0; i < n; i++)
+		decide(pay, &recs[i], &pay->slots[i]);
+	jm_journal_commit(pay->j);	/* the intents are on disk */
+	fault_point("intents");
+	jm_platform_begin(pay->p);
+}
+
+static json_object *
+request(const struct jm_pay *pay, const struct jm_attempt *a)
+{
+	json_object *o = json_object_new_object();
+
+	if (pay->token)
+		json_object_object_add(o, "token",
+		    json_object_new_string(pay->token));
+	json_object_object_add(o, "key", json_object_new_string(a->key));
+	json_object_object_add(o, "insured_id",
+	    json_object_new_string(a->person));
+	json_object_object_add(o, "year", json_object_new_int(a->year));
+	json_object_object_add(o, "item", json_object_new_string(a->item));
+	json_object_object_add(o, "kind", json_object_new_string(a->kind));
+	json_object_object_add(o, "amount_fen",
+	    json_object_new_int64(a->amount));
+	json_object_object_add(o, "channel", json_object_new_string(
+	    a->channel));
+	if (a->account[0])
+		json_object_object_add(o, "account",
+		    json_object_new_string(a->account));
+	return o;
+}
+
+static void
+take(char *dst, size_t sz, json_object *o, const char *key)
+{
+	const char *s;
+
+	if (jm_get_str(o, key, &s, NULL) > 0)
+		snprintf(dst, sz, "%s", s);
+}
+
+/* Send one attempt, retrying what may be retried with the same key. */
+void
+jm_pay_one(struct jm_rec *r, void *ctx)
+{
+	struct jm_pay *pay = ctx;
+	struct slot *s = &pay->slots[r - pay->base];
+	json_object *req, *resp = NULL;
+	int try, rc;
+
+	if (s->act != A_SEND || pay->o.dry_run)
+		return;
+	if ((size_t)(r - pay->base) == pay->n / 2)
+		fault_point("half-sent");
+	req = request(pay, &s->a);
+	for (try = 0;; try++) {
+		rc = pay->p->ops->pay(pay->p, req, &resp, &s->err);
+		if (rc == 0 || !s->err.temporary || try + 1 == JM_RETRY_TRIES)
+			break;
+		jm_sleep_ms(jm_backoff_ms(try, 0));
+	}
+	json_object_put(req);
+	if (rc == 0) {
+		snprintf(s->a.state, sizeof s->a.state, "paid");
+		take(s->a.order_id, sizeof s->a.order_id, resp, "order_id");
+		take(s->a.txn_id, sizeof s->a.txn_id, resp, "txn_id");
+		take(s->a.paid_at, sizeof s->a.paid_at, resp, "paid_at");
+		s->a.code[0] = '\0';
+	} else {
+		snprintf(s->a.state, sizeof s->a.state, "%s",
+		    s->err.temporary ? "unknown" : "declined");
+		snprintf(s->a.code, sizeof s->a.code, "%s", s->err.code);
+	}
+	json_object_put(resp);
+}
+
+static json_object *
+payment(const struct slot *s, const char *status, int64_t amount)
+{
+	json_object *o = json_object_new_object();
+
+	if (s->a.order_id[0])
+		json_object_object_add(o, "order_id",
+		    json_object_new_string(s->a.order_id));
+	if (s->a.key[0])
+		json_object_object_add(o, "idempotency_key",
+		    json_object_new_string(s->a.key));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	if (s->a.channel[0])
+		json_object_object_add(o, "channel",
+		    json_object_new_string(s->a.channel));
+	json_object_object_add(o, "amount_fen", json_object_new_int64(amount));
+	if (s->a.txn_id[0])
+		json_object_object_add(o, "txn_id",
+		    json_object_new_string(s->a.txn_id));
+	if (s->a.paid_at[0])
+		json_object_object_add(o, "paid_at",
+		    json_object_new_string(s->a.paid_at));
+	if (!strcmp(status, "paid"))
+		json_object_object_add(o, "settled",
+		    json_object_new_boolean(0));
+	return o;
+}
+
+static void
+sent(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
+{
+	struct jm_pay_totals *t = &pay->t;
+	const char *st = s->a.state;
+
+	json_object_object_add(r->obj, "payment", payment(s, st, s->a.amount));
+	if (!strcmp(st, "paid")) {
+		t->paid++;
+		t->paid_fen += s->a.amount;
+	} else if (!strcmp(st, "unknown")) {
+		t->unknown++;
+		jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, "OUTCOME_UNKNOWN", _("the outcome of the "
+		    "payment is unknown (%s): run jm-pay again later, or "
+		    "jm-receipt --reconcile; nobody will be paid twice"),
+		    s->err.msg);
+	} else {
+		t->declined++;
+		jm_rec_error(r, s->err.code, "%s", s->err.msg);
+	}
+}
+
+static void
+finish(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
+{
+	switch (s->act) {
+	case A_PASS:
+		if (r->failed)
+			pay->t.failed++;
+		break;
+	case A_DONE:
+		json_object_object_add(r->obj, "payment",
+		    payment(s, "paid", s->a.amount));
+		pay->t.again++;
+		break;
+	case A_SEND:
+		sent(pay, r, s);
+		break;
+	case A_NOTHING:
+		json_object_object_add(r->obj, "payment",
+		    payment(s, "nothing-due", 0));
+		pay->t.nothing++;
+		break;
+	case A_SKIP:
+		json_object_object_add(r->obj, "payment",
+		    payment(s, "skipped", s->due));
+		pay->t.skipped++;
+		pay->t.skipped_fen += s->due;
+		break;
+	}
+}
+
+static void
+journal_outcome(struct jm_pay *pay, const struct slot *s)
+{
+	struct jm_attempt sent = s->a;
+
+	snprintf(sent.state, sizeof sent.state, "sent");
+	sent.code[0] = '\0';
+	jm_journal_state(pay->j, &sent, s->resend ? "sent again with the same "
+	    "key" : NULL);
+	jm_journal_state(pay->j, &s->a, strcmp(s->a.state, "paid") ?
+	    s->err.msg : NULL);
+}
+
+/* The platform's batch, then the outcomes in the journal, then (by
+ * jm_run) the records: nothing is written out before it is durable. */
+void
+jm_pay_commit(void *ctx)
+{
+	struct jm_pay *pay = ctx;
+	struct slot *s;
+	size_t i;
+
+	if (pay->o.dry_run)
+		return;
+	jm_platform_commit(pay->p);
+	fault_point("platform");
+	jm_journal_begin(pay->j);
+	for (i = 0; i < pay->n; i++) {
+		s = &pay->slots[i];
+		if (s->act == A_SEND)
+			journal_outcome(pay, s);
+	}
+	jm_journal_commit(pay->j);
+	fault_point("outcomes");
+	for (i = 0; i < pay->n; i++)
+		finish(pay, &pay->base[i], &pay->slots[i]);
+}
+
+const char *
+jm_pay_plan(const struct jm_pay *pay, const struct jm_rec *r, int64_t *amount,
+    int *pays)
+{
+	const struct slot *s = &pay->slots[r - pay->base];
+
+	*pays = s->act == A_SEND;
+	*amount = s->act == A_DONE || s->act == A_SEND ? s->a.amount : s->due;
+	switch (s->act) {
+	case A_DONE:
+		return _("paid before");
+	case A_SEND:
+		return s->resend ? _("pay (earlier attempt, same key)") :
+		    _("pay");
+	case A_NOTHING:
+		return _("nothing due");
+	case A_SKIP:
+		return _("skip (past --max-total)");
+	default:
+		*amount = 0;
+		return r->failed || json_object_object_get_ex(r->obj, "error",
+		    NULL) ? _("error") : _("pass");
+	}
+}
+
+int64_t
+jm_pay_due(json_object *rec)
+{
+	json_object *q;
+	int64_t due = 0;
+	char msg[64];
+
+	if (json_object_object_get_ex(rec, "error", NULL) ||
+	    !json_object_object_get_ex(rec, "quote", &q) ||
+	    jm_fen_get(q, "due_fen", &due, msg, sizeof msg) <= 0)
+		return 0;
+	return due;
+}

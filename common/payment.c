@@ -1,0 +1,23 @@
+/* payment.c - what client and platform agree on about a payment request */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "payment.h"
+
+const char *const jm_channels[] = {"alipay", "wechat", "wanshitong", "bank",
+    "family", NULL};
+
+void
+jm_pay_hash(const char *person, int year, const char *item, const char *kind,
+    int64_t amount, const char *channel, const char *account, char out[24])
+{
+	char buf[256];
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	size_t i;
+
+	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s|%s", person, year,
+	    item, kind, amount, channel, account ? account : "");
+	for (i = 0; buf[i]; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	snprintf(out, 24, "%016" PRIx64, h);
+}

@@ -1,0 +1,16 @@
+/* payment.h - what client and platform agree on about a payment request */
+#ifndef JM_PAYMENT_H
+#define JM_PAYMENT_H
+
+#include <stdint.h>
+
+/* The channels a payment can take; family is 门诊共济. */
+extern const char *const jm_channels[];
+
+/* The hash of a payment request's content: the client journals it, the
+ * platform refuses a key reused with another. */
+void jm_pay_hash(const char *person, int year, const char *item,
+    const char *kind, int64_t amount, const char *channel,
+    const char *account, char out[24]);
+
+#endif

@@ -1,0 +1,309 @@
+/* sandbox_pay.c - 确认并支付: payments with idempotency keys, checked
+ * against a fresh quote, answered by the channel (test triggers by the
+ * payer's phone), the 门诊共济 family account debited */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "money.h"
+#include "person.h"
+#include "payment.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define PAY_COLS "order_id, request_hash, status, channel, amount_fen, " \
+	"txn_id, paid_at, code, message"
+
+struct payreq {
+	const char *key, *insured, *item, *kind, *channel, *account;
+	int year;
+	int64_t amount;
+	char hash[24], payer[32];
+};
+
+/* Before the window opens: today is earlier than window.from. */
+static int
+not_open(json_object *q)
+{
+	json_object *w, *f;
+	struct jm_date from;
+
+	return json_object_object_get_ex(q, "window", &w) &&
+	    json_object_object_get_ex(w, "from", &f) &&
+	    jm_parse_date(json_object_get_string(f), &from) == 0 &&
+	    jm_date_cmp(jm_today(), from) < 0;
+}
+
+static json_object *
+paid_answer(sqlite3_stmt *st)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "order_id", json_object_new_string(
+	    (const char *)sqlite3_column_text(st, 0)));
+	json_object_object_add(o, "status", json_object_new_string("paid"));
+	json_object_object_add(o, "channel", json_object_new_string(
+	    (const char *)sqlite3_column_text(st, 3)));
+	json_object_object_add(o, "amount_fen",
+	    json_object_new_int64(sqlite3_column_int64(st, 4)));
+	json_object_object_add(o, "txn_id", json_object_new_string(
+	    (const char *)sqlite3_column_text(st, 5)));
+	json_object_object_add(o, "paid_at", json_object_new_string(
+	    (const char *)sqlite3_column_text(st, 6)));
+	json_object_object_add(o, "settled", json_object_new_boolean(0));
+	return o;
+}
+
+/* A key seen before: the first outcome again, or a conflict. 1 when the
+ * key is new. */
+static int
+seen(struct sandbox *sb, const struct payreq *r, json_object **resp,
+    struct jm_perr *err)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_BY_KEY, "SELECT " PAY_COLS
+	    " FROM payment WHERE idem_key = ?");
+	int rc = 0;
+
+	sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = 1;
+	else if (strcmp((const char *)sqlite3_column_text(st, 1), r->hash)) {
+		jm_perr_set(err, "IDEMPOTENCY_CONFLICT", _("this idempotency "
+		    "key was used for another payment"));
+		rc = -1;
+	} else if (strcmp((const char *)sqlite3_column_text(st, 2), "paid")) {
+		jm_perr_set(err, jm_sb_code((const char *)
+		    sqlite3_column_text(st, 7)), "%s", sqlite3_column_text(st,
+		    8));
+		rc = -1;
+	} else
+		*resp = paid_answer(st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int
+parse(json_object *req, struct payreq *r, struct jm_perr *err)
+{
+	json_object *v;
+	char msg[128];
+
+	r->key = jm_sb_str(req, "key");
+	r->insured = jm_sb_str(req, "insured_id");
+	r->item = jm_sb_str(req, "item");
+	r->kind = jm_sb_str(req, "kind");
+	r->channel = jm_sb_str(req, "channel");
+	r->account = jm_sb_str(req, "account");
+	if (!r->key || strlen(r->key) < 16 || !r->insured || !r->item ||
+	    !r->kind || !r->channel || !json_object_object_get_ex(req, "year",
+	    &v) || !json_object_is_type(v, json_type_int) ||
+	    jm_fen_get(req, "amount_fen", &r->amount, msg, sizeof msg) <= 0) {
+		jm_perr_set(err, "BAD_VALUE", _("a payment needs key, "
+		    "insured_id, year, item, kind, amount_fen and channel"));
+		return -1;
+	}
+	r->year = json_object_get_int(v);
+	if (r->amount == 0) {
+		jm_perr_set(err, "BAD_VALUE", _("nothing to pay: amount_fen "
+		    "is 0"));
+		return -1;
+	}
+	if (!jm_in_list(jm_channels, r->channel) ||
+	    (strcmp(r->channel, "family") == 0) != (r->account != NULL)) {
+		jm_perr_set(err, "BAD_VALUE", _("channel '%.20s' is not one "
+		    "of alipay, wechat, wanshitong, bank, family (family needs "
+		    "an account, the others none)"), r->channel);
+		return -1;
+	}
+	jm_pay_hash(r->insured, r->year, r->item, r->kind, r->amount,
+	    r->channel, r->account, r->hash);
+	return 0;
+}
+
+/* The person must be the payer's member; for 共济, bound to the account. */
+static int
+member(struct sandbox *sb, const struct payreq *r, struct jm_perr *err)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_MEMBER, "SELECT "
+	    "family_account FROM member WHERE payer = ? AND insured_id = ?");
+	const unsigned char *acct;
+	int rc = 0;
+
+	sqlite3_bind_text(st, 1, r->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->insured, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		jm_perr_set(err, "NOT_BOUND", _("not a member of the payer: "
+		    "add the person with jm-bind first"));
+		rc = -1;
+	} else if (r->account && (!(acct = sqlite3_column_text(st, 0)) ||
+	    strcasecmp((const char *)acct, r->account) != 0)) {
+		jm_perr_set(err, "NOT_BOUND", _("not bound to that family "
+		    "account (门诊共济): bind with jm-bind --family-account"));
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The platform checks the amount at payment time with a fresh quote. */
+static int
+requote(struct jm_platform *pl, const struct payreq *r, struct jm_perr *err)
+{
+	json_object *req = json_object_new_object(), *q = NULL, *v;
+	int64_t due = -1, paid = 0;
+	char msg[128];
+	int rc = -1;
+
+	json_object_object_add(req, "insured_id",
+	    json_object_new_string(r->insured));
+	json_object_object_add(req, "year", json_object_new_int(r->year));
+	json_object_object_add(req, "item", json_object_new_string(r->item));
+	json_object_object_add(req, "kind", json_object_new_string(r->kind));
+	if (jm_sb_quote(pl, req, &q, err) < 0)
+		goto out;
+	jm_fen_get(q, "due_fen", &due, msg, sizeof msg);
+	jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
+	json_object_object_get_ex(q, "in_window", &v);
+	if (due == 0 && paid > 0)
+		jm_perr_set(err, "ALREADY_PAID", _("already paid for %d"),
+		    r->year);
+	else if (due != r->amount)
+		jm_perr_set(err, "QUOTE_CHANGED", _("the amount due is now %lld "
+		    "fen, not %lld: quote again"), (long long)due,
+		    (long long)r->amount);
+	else if (!json_object_get_boolean(v) && not_open(q))
+		jm_perr_set(err, "WINDOW_NOT_OPEN", _("the collection for %d "
+		    "has not opened yet"), r->year);
+	else
+		rc = 0;
+out:
+	json_object_put(req);
+	json_object_put(q);
+	return rc;
+}
+
+static const char *
+payer_phone(struct sandbox *sb, const char *payer, char *buf, size_t sz)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_PHONE,
+	    "SELECT phone FROM payer WHERE id_no = ?");
+
+	buf[0] = '\0';
+	sqlite3_bind_text(st, 1, payer, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sz, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return buf;
+}
+
+static int
+ends(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* The channel's answer: like a payment provider's test cards, the payer's
+ * phone number decides it (DESIGN.md section 3). */
+static int
+channel(struct sandbox *sb, const struct payreq *r, struct jm_perr *err)
+{
+	char phone[24];
+	sqlite3_stmt *st;
+
+	payer_phone(sb, r->payer, phone, sizeof phone);
+	if (ends(phone, "0002")) {
+		jm_perr_set(err, "DECLINED", _("the %s channel declined the "
+		    "payment"), r->channel);
+		return -1;
+	}
+	if (ends(phone, "9995")) {
+		jm_perr_set(err, "INSUFFICIENT_BALANCE", _("not enough money "
+		    "in the payer's %s account"), r->channel);
+		return -1;
+	}
+	if (ends(phone, "0119")) {
+		jm_perr_set(err, "CHANNEL_UNAVAILABLE", _("the %s channel "
+		    "failed; try again"), r->channel);
+		err->temporary = 1;
+		return -1;
+	}
+	if (!r->account)
+		return 0;
+	st = jm_sb_stmt(sb, SB_PAY_DEBIT, "UPDATE account SET balance_fen = "
+	    "balance_fen - ?2 WHERE id_no = upper(?1) AND balance_fen >= ?2");
+	sqlite3_bind_text(st, 1, r->account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->amount);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return jm_sb_dberr(sb, err);
+	if (sqlite3_changes(sb->db) != 1) {
+		jm_perr_set(err, "INSUFFICIENT_BALANCE", _("the family account "
+		    "(门诊共济) cannot cover %lld fen"), (long long)r->amount);
+		return -1;
+	}
+	return 0;
+}
+
+/* The outcome, paid or refused, kept with its key. */
+static int
+store(struct sandbox *sb, const struct payreq *r, const struct jm_perr *e,
+    json_object **resp, struct jm_perr *err)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_INSERT, "INSERT INTO payment("
+	    "order_id, idem_key, request_hash, insured_id, year, item, kind, "
+	    "amount_fen, channel, payer, account, status, txn_id, paid_at, "
+	    "origin, code, message) VALUES(printf('JM%s%010d', "
+	    "replace(substr(?13, 1, 10), '-', ''), (SELECT IFNULL(MAX(rowid), "
+	    "0) + 1 FROM payment)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "upper(?10), ?11, ?12, ?13, 'jm', ?14, ?15) RETURNING " PAY_COLS);
+	char now[32], txn[40], hex[24];
+
+	jm_sb_random_hex(hex, 8);
+	snprintf(txn, sizeof txn, "T%s", hex);
+	sqlite3_bind_text(st, 1, r->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->insured, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, r->year);
+	sqlite3_bind_text(st, 5, r->item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, r->amount);
+	sqlite3_bind_text(st, 8, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, r->account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, e ? "declined" : "paid", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, e ? NULL : txn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, jm_rfc3339(jm_now(), now), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, e ? e->code : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, e ? e->msg : NULL, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return jm_sb_dberr(sb, err);
+	if (!e)
+		*resp = paid_answer(st);
+	sqlite3_reset(st);
+	return e ? -1 : 0;
+}
+
+int
+jm_sb_pay(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	struct payreq r = {0};
+	struct sb_person p;
+	int rc;
+
+	if (jm_sb_auth(sb, req, r.payer, sizeof r.payer, err) < 0 ||
+	    parse(req, &r, err) < 0 || jm_sb_person(sb, req, &p, err) < 0)
+		return -1;
+	if ((rc = seen(sb, &r, resp, err)) <= 0)
+		return rc;
+	if (member(sb, &r, err) < 0 || requote(pl, &r, err) < 0 ||
+	    channel(sb, &r, err) < 0) {
+		if (err->temporary || !strcmp(err->code, "PLATFORM_ERROR"))
+			return -1;
+		return store(sb, &r, err, resp, err);
+	}
+	return store(sb, &r, NULL, resp, err);
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# jm-pay: channels, test triggers, family accounts, money safety, exit codes.
+. "$(dirname "$0")/lib.sh"
+plan 40
+export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
+ex=$TESTS/../share/examples/family.jsonl
+sb="$JM_HOME/sandbox.db"
+platform() { sqlite3 -separator ' ' "$sb" "$1"; }
+
+# quote PHONE: the household quoted, with the payer's phone set to PHONE
+quote() {
+	sed "s/13800000000/$1/" "$ex" | jm-register 2>/dev/null |
+		jm-bind 2>/dev/null | jm-quote 2>/dev/null
+}
+quote 13800000000 >"$T/q"
+
+check_exit "no terminal and no --yes: refused" 64 jm-pay --channel alipay "$T/q"
+check_eq "... and nothing is paid" 0 "$(platform 'SELECT count(*) FROM payment')"
+check_eq "... and nothing is written out" 0 "$(wc -c <"$T/exit.out" | tr -d ' ')"
+check_exit "no channel is a usage error" 64 jm-pay --yes "$T/q"
+check_exit "family needs --account" 64 jm-pay --yes --channel family "$T/q"
+check_exit "--account goes with family only" 64 jm-pay --yes --channel alipay --account 341122199003070017 "$T/q"
+check_exit "--max-total must be an amount" 64 jm-pay --yes --channel alipay --max-total 12.345 "$T/q"
+
+jm-pay --dry-run --channel wechat "$T/q" >"$T/dry" 2>&1
+check "--dry-run names each person masked" grep -q '^3      3411\*\*\*\*\*\*\*\*\*\*0031  示例三      2026  40.00      pay$' "$T/dry"
+check "--dry-run gives the total" grep -q '^would pay 6 people, 2040.00 yuan, through wechat; nothing was paid$' "$T/dry"
+check_eq "--dry-run pays nothing" 0 "$(platform 'SELECT count(*) FROM payment')"
+
+jm-pay --yes --channel alipay --max-total 1000 "$T/q" >"$T/cap" 2>"$T/err"
+check_eq "--max-total 1000 pays 400, 400, 40, then skips the rest" "paid paid paid skipped skipped skipped" \
+	"$(jq -r .payment.status "$T/cap" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "skipped records are no failure" 0 "$(jm-pay --yes --channel alipay --max-total 0 "$T/q" >/dev/null 2>&1; echo $?)"
+
+jm-pay --yes --channel alipay --summary "$T/q" >"$T/paid" 2>"$T/sum"
+check_eq "the rest is paid; the capped ones again as paid" 6 "$(jq -r 'select(.payment.status == "paid") | .payment.order_id' "$T/paid" | sort -u | wc -l | tr -d ' ')"
+check_eq "the platform holds 6 payments, 2040.00 yuan" "6 204000" "$(platform "SELECT count(*), sum(amount_fen) FROM payment WHERE status = 'paid'")"
+check "the summary counts what was paid now" grep -q '^  paid               3       1200.00 yuan$' "$T/sum"
+check "... and what was paid before" grep -q '^  paid before        3 ' "$T/sum"
+check_eq "payment keys" '["order_id","idempotency_key","status","channel","amount_fen","txn_id","paid_at","settled"]' "$(head -n 1 "$T/paid" | jq -c '.payment | keys_unsorted')"
+jm-pay --yes --channel wechat "$T/q" >"$T/again" 2>/dev/null
+check_same "a finished batch run again gives the same payments" "$T/paid" "$T/again"
+check_eq "... and charges nothing" 6 "$(platform "SELECT count(*) FROM payment")"
+
+printf '{"fixture":"paid","id_no":"340202198801010021","year":2026,"item":"medical","channel":"wechat"}\n' >"$T/fix"
+check "the journal cannot be deleted" sh -c "! sqlite3 '$JM_HOME/journal.db' 'DELETE FROM attempt' 2>/dev/null"
+check "... nor its history rewritten" sh -c "! sqlite3 '$JM_HOME/journal.db' \"UPDATE event SET state = 'x'\" 2>/dev/null"
+
+# the channel's answers by the payer's phone (a fresh household each time)
+fresh() { rm -rf "$JM_HOME"; quote "$1" >"$T/q"; }
+fresh 13800000002
+check_exit "a declined payment exits 1" 1 jm-pay --yes --channel wechat "$T/q"
+check_eq "declined: status and error" "declined DECLINED" "$(head -n 1 "$T/exit.out" | jq -r '"\(.payment.status) \(.error.code)"')"
+check_eq "one stderr line per decline" 6 "$(grep -c "^jm-pay: $T/q:[1-6]: .*: the wechat channel declined the payment$" "$T/exit.err")"
+check_eq "... with ID numbers masked" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$T/exit.err")"
+fresh 13800009995
+check_exit "insufficient funds exits 1" 1 jm-pay --yes --channel bank "$T/q"
+check_eq "... INSUFFICIENT_BALANCE" INSUFFICIENT_BALANCE "$(head -n 1 "$T/exit.out" | jq -r .error.code)"
+fresh 13800000119
+check_exit "a channel failing transiently ends unknown: exit 75" 75 jm-pay --yes --channel wanshitong "$T/q"
+check_eq "... unknown, OUTCOME_UNKNOWN" "unknown OUTCOME_UNKNOWN" "$(head -n 1 "$T/exit.out" | jq -r '"\(.payment.status) \(.error.code)"')"
+key=$(head -n 1 "$T/exit.out" | jq -r .payment.idempotency_key)
+check_exit "an unknown outcome blocks the person on any channel" 75 jm-pay --yes --channel alipay "$T/q"
+check_eq "... the same key is sent again" "$key" "$(head -n 1 "$T/exit.out" | jq -r .payment.idempotency_key)"
+jm-bind --payer 341122199003070017 --payer-name 示例一 --phone 13800000000 </dev/null
+check_exit "once the channel answers, the attempt is resolved" 0 jm-pay --yes --channel alipay "$T/q"
+check_eq "... with the same key, through the first channel" "$key wanshitong paid" "$(head -n 1 "$T/exit.out" | jq -r '.payment | "\(.idempotency_key) \(.channel) \(.status)"')"
+check_eq "... one attempt in the journal for that person" 1 "$(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM attempt WHERE key = '$key'")"
+
+# paid elsewhere since the quote; a quote that changed
+fresh 13800000000
+jm-sandbox -q --load "$T/fix"
+jm-pay --yes --channel alipay "$T/q" >"$T/out" 2>/dev/null
+check_eq "paid elsewhere since the quote: ALREADY_PAID" ALREADY_PAID "$(sed -n 2p "$T/out" | jq -r .error.code)"
+check_eq "... nobody else is affected" 5 "$(jq -r 'select(.payment.status == "paid") | .id_no' "$T/out" | wc -l | tr -d ' ')"
+fresh 13800000000
+sed -n 2p "$T/q" | jq -c '.quote.expires_at = "2025-11-20T00:00:00+08:00"' >"$T/old"
+check_exit "an expired quote is quoted again and paid" 0 jm-pay --yes --channel alipay "$T/old"
+printf '{"fixture":"paid","id_no":"341122196205120031","year":2026,"item":"medical","channel":"wechat","amount_fen":1000}\n' >"$T/part"
+jm-sandbox -q --load "$T/part"
+sed -n 3p "$T/q" | jq -c '.quote.expires_at = "2025-11-20T00:00:00+08:00"' >"$T/old"
+check_eq "an expired quote whose amount changed: QUOTE_CHANGED" QUOTE_CHANGED "$(jm-pay --yes --channel alipay "$T/old" 2>/dev/null | jq -r .error.code)"
+check_eq "a live quote whose amount changed: the platform refuses" QUOTE_CHANGED "$(sed -n 3p "$T/q" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
+check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
+done_testing
