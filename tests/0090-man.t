@@ -3,13 +3,14 @@
 # `PROG --help` is in man/PROG.1, and every command of an EXAMPLES section runs.
 #
 # In EXAMPLES, a line "$ COMMAND" inside a .Bd -literal display is a command
-# (a trailing \e continues it on the next line; the escapes \e, \& and \- are
-# understood). A comment line '.\" exit N' before it gives the exit status it
-# must have, 0 when there is none. The commands of one page run in order in
-# one shell (bash -o pipefail when there is bash), in a folder of their own
-# holding the input files made by inputs() below, with HOME set to that
-# folder, JM_HOME unset and the platform's date fixed by JM_TODAY. A page
-# whose examples need other files adds them to inputs().
+# (a trailing \e continues it on the next line, and a command ending in a
+# here-document <<'WORD' takes the lines up to WORD; the escapes \e, \& and
+# \- are understood). A comment line '.\" exit N' before it gives the exit
+# status it must have, 0 when there is none. The commands of one page run in
+# order in one shell (bash -o pipefail when there is bash), in a folder of
+# their own holding the input files made by inputs() below, with HOME set to
+# that folder, JM_HOME unset and the platform's date fixed by JM_TODAY. A
+# page whose examples need other files adds them to inputs().
 . "$(dirname "$0")/lib.sh"
 MAN=$(cd "$TESTS/../man" && pwd)
 bs=$(printf '\b')
@@ -19,14 +20,8 @@ cr=$(printf '\r')
 # inputs DIR: the example input files, synthetic people (ID numbers with a
 # correct check character on real Anhui address codes)
 inputs() {
-	cat >"$1/family.jsonl" <<'EOF'
-{"id_no":"341122199003070017","name":"示例一","region":"341122","relation":"self","phone":"13800000000"}
-{"id_no":"340202198801010021","name":"示例二","region":"341122","relation":"spouse"}
-{"id_no":"341122196205120031","name":"示例三","relation":"parent","aid":"minimum-living"}
-{"id_no":"34112219650818004X","name":"示例四","relation":"parent"}
-{"id_no":"341122201209010052","name":"示例五","relation":"child","category":"pupil"}
-{"category":"newborn","name":"示例六","relation":"child","guardian_id_no":"341122199003070017","birth_cert_no":"O340012345","birth_date":"2026-10-01"}
-EOF
+	# the sample household that is installed, as the pages describe it
+	cp "$TESTS/../share/examples/family.jsonl" "$1/family.jsonl"
 	# as Excel saves "CSV UTF-8": a byte-order mark and CR LF
 	{
 		printf '\357\273\277'
@@ -60,25 +55,36 @@ EOF
 # in DIR/out.N and its status reported on file descriptor 3;
 # DIR/examples.list has "WANT<TAB>COMMAND" per command
 examples() {
-	awk -v script="$2/examples.sh" -v list="$2/examples.list" -v dir="$2" '
+	awk -v script="$2/examples.sh" -v list="$2/examples.list" -v dir="$2" \
+	    -v q="'" '
 	/^\.Sh / { ex = ($0 == ".Sh EXAMPLES"); lit = 0; next }
 	!ex { next }
 	/^\.Bd -literal/ { lit = 1; next }
 	/^\.Ed/ { lit = 0; next }
 	!lit { next }
-	/^\.\\" exit [0-9]+$/ { want = $3; next }
+	/^\.\\" exit [0-9]+$/ && hd == "" { want = $3; next }
 	{
 		line = $0
-		if (!cont && substr(line, 1, 2) != "$ ")
+		if (hd == "" && !cont && substr(line, 1, 2) != "$ ")
 			next
-		if (!cont) {
+		if (hd == "" && !cont) {
 			line = substr(line, 3)
 			cmd = ""
 		}
 		gsub(/\\&/, "", line)
 		gsub(/\\-/, "-", line)
 		gsub(/\\e/, "\\\\", line)
-		cmd = cmd (cont ? "\n" : "") line
+		cmd = cmd (cont || hd != "" ? "\n" : "") line
+		if (hd != "") {
+			if (line == hd)
+				hd = ""
+			else
+				next
+		} else if (match(line, "<<-?" q "?[A-Za-z_]+" q "?$")) {
+			hd = substr(line, RSTART, RLENGTH)
+			gsub("[-<" q "]", "", hd)
+			next
+		}
 		cont = line ~ /\\$/
 		if (cont)
 			next
@@ -89,6 +95,13 @@ examples() {
 		gsub(/\n/, " ", cmd)
 		print (want == "" ? 0 : want) "\t" cmd > list
 		want = ""
+	}
+	END {
+		if (hd == "")
+			exit
+		print "{ :; } >\"" dir "/out." ++n "\" 2>&1" > script
+		print "echo unclosed >&3" > script
+		print "closed\ta here-document ends with " hd > list
 	}' "$1"
 }
 
