@@ -9,6 +9,7 @@
 #include "paths.h"
 #include "person.h"
 #include "policy.h"
+#include "region.h"
 #include "util.h"
 
 struct standard {
@@ -73,11 +74,14 @@ struct ctx {
 	size_t msgsz;
 };
 
+#define NO_INDEX ((size_t)-1)	/* an entry that is no array's */
+
 static int
 bad(struct ctx *c, const char *fmt, const char *key)
 {
-	int n = snprintf(c->msg, c->msgsz, "%s: %s[%zu]: ", c->name,
-	    c->array, c->i);
+	int n = c->i == NO_INDEX ? snprintf(c->msg, c->msgsz, "%s: %s: ",
+	    c->name, c->array) : snprintf(c->msg, c->msgsz, "%s: %s[%zu]: ",
+	    c->name, c->array, c->i);
 
 	if (n >= 0 && (size_t)n < c->msgsz)
 		snprintf(c->msg + n, c->msgsz - (size_t)n, fmt, key);
@@ -139,19 +143,30 @@ get_str(struct ctx *c, json_object *e, const char *key, int need,
 	return 0;
 }
 
-/* A six-digit Anhui code of a city (3402 00) or a county. */
+/* An Anhui city of the region list ("city": 340200), or a city or a
+ * current county ("region": 340202); a retired code matches nobody. */
 static int
 get_place(struct ctx *c, json_object *e, char *place)
 {
+	const struct jm_region *r;
 	const char *s;
-	const char *key = json_object_object_get_ex(e, "region", NULL) ?
-	    "region" : "city";
+	int city = !json_object_object_get_ex(e, "region", NULL);
+	const char *key = city ? "city" : "region";
 
+	if (!city && json_object_object_get_ex(e, "city", NULL))
+		return bad(c, _("\"%s\" and \"city\": give one of them"),
+		    key);
 	if (get_str(c, e, key, 1, NULL, &s) < 0)
 		return -1;
 	if (strlen(s) != 6 || strspn(s, "0123456789") != 6 ||
 	    strncmp(s, "34", 2) != 0)
 		return bad(c, _("\"%s\" is not a six-digit Anhui code"), key);
+	r = jm_region_get(s);
+	if (!r || (r->level != JM_REGION_CITY && (city ||
+	    r->level != JM_REGION_COUNTY)))
+		return bad(c, city ? _("\"%s\" is not the code of an Anhui "
+		    "city") : _("\"%s\" is not the code of a current Anhui "
+		    "city or county"), key);
 	memcpy(place, s, 7);
 	return 0;
 }
@@ -279,25 +294,64 @@ add_waiting(struct jm_policy *p, struct ctx *c, json_object *e)
 	return 0;
 }
 
+/* The keys an entry may have: a misspelt "category" would otherwise be
+ * ignored and the entry apply to everyone. */
 static int
-each(struct jm_policy *p, struct ctx *c, json_object *doc, const char *array,
-    int (*add)(struct jm_policy *, struct ctx *, json_object *))
+known_keys(struct ctx *c, json_object *e, const char *keys)
 {
-	json_object *a, *e;
+	char want[64];
+
+	json_object_object_foreach(e, k, v) {
+		(void)v;
+		snprintf(want, sizeof want, " %s ", k);
+		if (strcmp(k, "note") != 0 && (strchr(k, ' ') ||
+		    !strstr(keys, want)))
+			return bad(c, _("\"%s\" is not a key of this table"),
+			    k);
+	}
+	return 0;
+}
+
+typedef int add_fn(struct jm_policy *, struct ctx *, json_object *);
+
+static const struct array {
+	const char *name, *keys;
+	add_fn *add;
+} arrays[] = {
+	{"standards", " year individual_fen subsidy_fen source ",
+	    add_standard},
+	{"windows", " city region year opens closes source ", add_window},
+	{"local_rates", " city region year category individual_fen source ",
+	    add_rate},
+	{"aid_rules", " group rule from_year source ", add_rule},
+	{"aid_amounts", " city region year group category under_age pay_fen "
+	    "source ", add_amount},
+	{"waiting", " from_year fixed_months per_break_year per_arrears_year "
+	    "long_break_years long_break_min_months late_months "
+	    "newborn_exempt source ", add_waiting},
+};
+
+static int
+each(struct jm_policy *p, struct ctx *c, json_object *doc,
+    const struct array *a)
+{
+	json_object *arr, *e;
 	size_t n;
 
-	if (!json_object_object_get_ex(doc, array, &a))
+	if (!json_object_object_get_ex(doc, a->name, &arr))
 		return 0;
-	c->array = array;
-	c->i = 0;
-	if (!json_object_is_type(a, json_type_array))
-		return bad(c, _("%s is not an array"), array);
-	n = json_object_array_length(a);
+	c->array = "table";
+	c->i = NO_INDEX;
+	if (!json_object_is_type(arr, json_type_array))
+		return bad(c, _("\"%s\" is not an array [...]"), a->name);
+	c->array = a->name;
+	n = json_object_array_length(arr);
 	for (c->i = 0; c->i < n; c->i++) {
-		e = json_object_array_get_idx(a, c->i);
+		e = json_object_array_get_idx(arr, c->i);
 		if (!json_object_is_type(e, json_type_object))
-			return bad(c, _("%s entry is not an object"), array);
-		if (add(p, c, e) < 0)
+			return bad(c, _("the entry is not an object {...}%.0s"),
+			    "");
+		if (known_keys(c, e, a->keys) < 0 || a->add(p, c, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -326,21 +380,127 @@ singles(struct jm_policy *p, struct ctx *c, json_object *doc)
 	const char *src;
 	int days = 0;
 
-	c->i = 0;
+	c->i = NO_INDEX;
 	if (json_object_object_get_ex(doc, "window_default", &e)) {
 		c->array = "window_default";
-		if (month_day(c, e, "opens", p->def_opens) < 0 ||
+		if (known_keys(c, e, " opens closes source ") < 0 ||
+		    month_day(c, e, "opens", p->def_opens) < 0 ||
 		    month_day(c, e, "closes", p->def_closes) < 0 ||
 		    get_str(c, e, "source", 1, NULL, &src) < 0)
 			return -1;
+		if (strcmp(p->def_opens, p->def_closes) > 0)
+			return bad(c, _("\"%s\" is after closes"), "opens");
 	}
 	if (json_object_object_get_ex(doc, "newborn", &e)) {
 		c->array = "newborn";
-		if (get_int(c, e, "covered_from_birth_within_days", 0, 366, 1,
-		    &days) < 0 || get_str(c, e, "source", 1, NULL, &src) < 0)
+		if (known_keys(c, e, " covered_from_birth_within_days source ")
+		    < 0 || get_int(c, e, "covered_from_birth_within_days", 0,
+		    366, 1, &days) < 0 ||
+		    get_str(c, e, "source", 1, NULL, &src) < 0)
 			return -1;
 		p->newborn_days = days;
 	}
+	return 0;
+}
+
+/*
+ * json-c keeps only the last of duplicate keys, and lets single-quoted
+ * strings through even when strict: the members written in the text (a
+ * colon outside strings) are counted here, -1 for a single quote.
+ */
+static long
+text_members(const char *s, size_t n)
+{
+	long k = 0;
+	int in = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (in && s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			in = !in;
+		else if (!in && s[i] == '\'')
+			return -1;
+		else if (!in && s[i] == ':')
+			k++;
+	return k;
+}
+
+static long
+parsed_members(json_object *o)
+{
+	long n = 0;
+	size_t i, len;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			n += 1 + parsed_members(v);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += parsed_members(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+static json_object *
+parse_doc(const char *text, size_t len, const char *name, char *msg,
+    size_t msgsz)
+{
+	json_tokener *tok = json_tokener_new_ex(16);
+	json_object *doc;
+	long members;
+	size_t i;
+
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	members = text_members(text, len);
+	for (i = 0; i < len && strchr(" \t\r\n", text[i]) && text[i]; i++)
+		;
+	if (i == len)
+		snprintf(msg, msgsz, _("%s: not JSON (empty)"), name);
+	else if (doc && json_tokener_get_parse_end(tok) == len && members < 0)
+		snprintf(msg, msgsz, _("%s: not JSON (strings need double "
+		    "quotes)"), name);
+	else if (!doc && json_tokener_get_error(tok) == json_tokener_continue)
+		snprintf(msg, msgsz, _("%s: not JSON (it ends inside a "
+		    "value)"), name);
+	else if (!doc || json_tokener_get_parse_end(tok) != len)
+		snprintf(msg, msgsz, _("%s: not JSON (%s)"), name,
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+	else if (!json_object_is_type(doc, json_type_object))
+		snprintf(msg, msgsz, _("%s: not a JSON object {...}"), name);
+	else if (members != parsed_members(doc))
+		snprintf(msg, msgsz, _("%s: a key appears twice in one "
+		    "object"), name);
+	else {
+		json_tokener_free(tok);
+		return doc;
+	}
+	json_tokener_free(tok);
+	json_object_put(doc);
+	return NULL;
+}
+
+/* The table as a whole: its keys, and the item it is for. */
+static int
+table_keys(struct ctx *c, json_object *doc)
+{
+	json_object *v;
+
+	c->array = "table";
+	c->i = NO_INDEX;
+	if (known_keys(c, doc, " table item notes standards window_default "
+	    "windows local_rates aid_rules aid_amounts waiting newborn ") < 0)
+		return -1;
+	if (json_object_object_get_ex(doc, "item", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "medical") != 0))
+		return bad(c, _("\"%s\" is not medical: this version has "
+		    "rules for the medical insurance only"), "item");
 	return 0;
 }
 
@@ -349,32 +509,25 @@ jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
     const char *name, char *msg, size_t msgsz)
 {
 	struct ctx c = {name, "", 0, msg, msgsz};
-	json_tokener *tok = json_tokener_new_ex(16);
+	struct jm_policy *q;
 	json_object *doc;
+	size_t i;
+	int rc;
 
-	doc = json_tokener_parse_ex(tok, text, (int)len);
-	if (!doc || json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(doc, json_type_object)) {
-		snprintf(msg, msgsz, _("%s: not a JSON object (%s)"), name,
-		    json_tokener_error_desc(json_tokener_get_error(tok)));
-		json_tokener_free(tok);
-		json_object_put(doc);
+	if (!(doc = parse_doc(text, len, name, msg, msgsz)))
 		return NULL;
-	}
-	json_tokener_free(tok);
+	if (!(q = p))
+		q = jm_calloc(1, sizeof *q);
+	GROW(q->docs, q->ndocs);
+	q->docs[q->ndocs++] = doc;
+	rc = table_keys(&c, doc);
+	for (i = 0; rc == 0 && i < sizeof arrays / sizeof arrays[0]; i++)
+		rc = each(q, &c, doc, &arrays[i]);
+	if (rc == 0 && singles(q, &c, doc) == 0)
+		return q;
 	if (!p)
-		p = jm_calloc(1, sizeof *p);
-	GROW(p->docs, p->ndocs);
-	p->docs[p->ndocs++] = doc;
-	if (each(p, &c, doc, "standards", add_standard) < 0 ||
-	    each(p, &c, doc, "windows", add_window) < 0 ||
-	    each(p, &c, doc, "local_rates", add_rate) < 0 ||
-	    each(p, &c, doc, "aid_rules", add_rule) < 0 ||
-	    each(p, &c, doc, "aid_amounts", add_amount) < 0 ||
-	    each(p, &c, doc, "waiting", add_waiting) < 0 ||
-	    singles(p, &c, doc) < 0)
-		return NULL;
-	return p;
+		jm_policy_free(q);
+	return NULL;
 }
 
 void
@@ -426,6 +579,13 @@ json_name(const struct dirent *d)
 	    strcmp(d->d_name + n - 5, ".json") == 0;
 }
 
+/* File names in byte order, whatever the locale's collation says. */
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 /* Every *.json of dir, in name order. */
 static void
 load_dir(struct jm_policy *p, const char *dir, int must)
@@ -434,7 +594,7 @@ load_dir(struct jm_policy *p, const char *dir, int must)
 	char *path;
 	int n, i;
 
-	if ((n = scandir(dir, &names, json_name, alphasort)) < 0) {
+	if ((n = scandir(dir, &names, json_name, by_name)) < 0) {
 		if (must || errno != ENOENT)
 			jm_die("%s: %s", dir, strerror(errno));
 		return;

@@ -69,7 +69,14 @@ owed(const struct sb_person *p, struct quote *q, struct jm_perr *err)
 		    sizeof city), q->year);
 		return -1;
 	}
-	q->aid = pay < q->standard ? q->standard - pay : 0;
+	if (pay > q->standard) {
+		jm_perr_set(err, "POLICY_UNKNOWN", _("the published amount for "
+		    "%s (%s) in %s for %d is more than the standard: check the "
+		    "tables"), jm_aid_name(p->aid), p->aid, city_name(
+		    p->region, city, sizeof city), q->year);
+		return -1;
+	}
+	q->aid = q->standard - pay;
 	return 0;
 }
 
@@ -169,7 +176,8 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 	struct jm_date jan1 = {q->year, 1, 1}, birth, reg;
 
 	q->to = (struct jm_date){q->year, 12, 31};
-	q->from = late ? today : jan1;
+	/* late, cover starts on the day of payment, and never before 1 Jan */
+	q->from = late && jm_date_cmp(today, jan1) > 0 ? today : jan1;
 	q->waiting = 0;
 	if (newborn && (!w || w->newborn_exempt)) {
 		/* enrolled within 90 days of birth: covered from birth */
@@ -253,16 +261,35 @@ answer(const struct quote *q, const struct sb_person *p)
 	return o;
 }
 
+/* The coverage year asked for, else the one collected on today's date:
+ * from 1 September on, the next year's. */
+static int
+year_of(json_object *req, struct jm_date today, int *year,
+    struct jm_perr *err)
+{
+	json_object *v;
+
+	*year = today.m >= 9 ? today.y + 1 : today.y;
+	if (!json_object_object_get_ex(req, "year", &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 2000 ||
+	    json_object_get_int64(v) > 2100) {
+		jm_perr_set(err, "BAD_VALUE", _("year is a number from 2000 to "
+		    "2100"));
+		return -1;
+	}
+	*year = json_object_get_int(v);
+	return 0;
+}
+
 /* The request's year, item and kind, with the platform's defaults. */
 static int
 request(json_object *req, const struct sb_person *p, struct jm_date today,
     struct quote *q, struct jm_perr *err)
 {
-	json_object *v;
-
-	q->year = today.m >= 9 ? today.y + 1 : today.y;
-	if (json_object_object_get_ex(req, "year", &v) && v)
-		q->year = json_object_get_int(v);
+	if (year_of(req, today, &q->year, err) < 0)
+		return -1;
 	q->item = jm_sb_str(req, "item") ? jm_sb_str(req, "item") : "medical";
 	q->kind = jm_sb_str(req, "kind") ? jm_sb_str(req, "kind") :
 	    p->aid[0] ? "special" : "daily";
