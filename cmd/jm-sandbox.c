@@ -116,9 +116,8 @@ main(int argc, char **argv)
 	jm_run(in, &step);
 	jm_in_close(in);
 	if (!jm_quiet)
-		fprintf(stderr, _("%s: loaded %ld fixtures into %s%s\n"),
-		    jm_prog, loaded, p->endpoint, failed ? _(" (some failed)")
-		    : "");
+		fprintf(stderr, _("%s: loaded %ld of %ld fixtures into %s\n"),
+		    jm_prog, loaded, loaded + failed, p->endpoint);
 	jm_platform_close(p);
 	return jm_finish();
 }
