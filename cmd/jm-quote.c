@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/identity.h"
 #include "../common/money.h"
 #include "../common/opts.h"
 #include "../common/person.h"
@@ -98,8 +99,44 @@ static const struct jm_col cols[] = {
 	{N_("NOTE"), 0},
 };
 
+/*
+ * The record's id_no, checked as jm-register checks it, so that a mistyped
+ * number is named as one rather than as a person not registered: 1 with
+ * the number normalised, 0 when there is none, -1 with the record's error.
+ */
+static int
+check_id(struct jm_rec *r, char *no)
+{
+	const char *s, *t = NULL, *e;
+	struct jm_id id;
+	char why[256];
+	size_t len;
+	int k, type = JM_ID_RESIDENT;
+
+	if ((k = jm_get_str(r->obj, "id_no", &s, &len)) == 0)
+		return 0;
+	if (k < 0) {
+		jm_rec_error(r, "ID_NOT_STRING", _("id_no must be a JSON "
+		    "string: as a number it loses digits"));
+		return -1;
+	}
+	if (jm_get_str(r->obj, "id_type", &t, NULL) > 0 &&
+	    (type = jm_id_type_parse(t)) < 0) {
+		jm_rec_error(r, "BAD_VALUE", _("id_type '%.30s' is not "
+		    "resident, hmt-permit or foreign-permanent"), t);
+		return -1;
+	}
+	if ((e = jm_id_check(s, len, type, jm_today(), &id, why,
+	    sizeof why))) {
+		jm_rec_error(r, e, "id_no: %s", why);
+		return -1;
+	}
+	memcpy(no, id.no, sizeof id.no);
+	return 1;
+}
+
 static json_object *
-request(struct jm_rec *r)
+request(struct jm_rec *r, const char *id_no)
 {
 	json_object *req = json_object_new_object(), *reg;
 	const char *s;
@@ -111,8 +148,9 @@ request(struct jm_rec *r)
 	    jm_get_str(reg, "insured_id", &s, NULL) > 0)
 		json_object_object_add(req, "insured_id",
 		    json_object_new_string(s));
-	if (jm_get_str(r->obj, "id_no", &s, NULL) > 0)
-		json_object_object_add(req, "id_no", json_object_new_string(s));
+	if (id_no)
+		json_object_object_add(req, "id_no",
+		    json_object_new_string(id_no));
 	if (Q.year)
 		json_object_object_add(req, "year",
 		    json_object_new_int((int)Q.year));
@@ -123,20 +161,19 @@ request(struct jm_rec *r)
 	return req;
 }
 
-/* What a person should know before paying. */
+/* What a person should know before paying; aid is the registry's group. */
 static void
-advise(struct jm_rec *r, json_object *q)
+advise(struct jm_rec *r, json_object *q, const char *aid)
 {
-	const char *kind, *aid, *status;
+	const char *kind, *status;
 	json_object *v;
 	int64_t std = 0;
 	char y[32], msg[64];
 
 	jm_get_str(q, "kind", &kind, NULL);
-	jm_get_str(q, "aid", &aid, NULL);
 	jm_get_str(q, "status", &status, NULL);
 	jm_fen_get(q, "standard_fen", &std, msg, sizeof msg);
-	if (kind && aid && !strcmp(kind, "daily"))
+	if (kind && *aid && !strcmp(kind, "daily"))
 		jm_rec_warn(r, _("in the aid group %s (%s), but quoted "
 		    "daily: a daily payment pays the full %s; use --kind "
 		    "special"), jm_aid_name(aid), aid, jm_yuan(std, y));
@@ -151,25 +188,40 @@ advise(struct jm_rec *r, json_object *q)
 		    "(待遇等待期) applies"), json_object_get_int(v));
 }
 
+/*
+ * The platform's answer names the person's aid group for the advice; the
+ * record's quote keeps to the documented keys (the group is in
+ * registration.aid). A failed quote leaves no stale quote behind.
+ */
 static void
 one(struct jm_rec *r, void *ctx)
 {
 	struct jm_perr err = {0};
 	json_object *req, *resp = NULL;
+	const char *s;
+	char aid[32] = "", id[sizeof ((struct jm_id *)0)->no];
 	int rc;
 
 	(void)ctx;
-	req = request(r);
+	if ((rc = check_id(r, id)) < 0) {
+		json_object_object_del(r->obj, "quote");
+		return;
+	}
+	req = request(r, rc ? id : NULL);
 	rc = Q.p->ops->quote(Q.p, req, &resp, &err);
 	json_object_put(req);
 	if (rc < 0) {
 		if (err.temporary)
 			jm_exit_note(JM_EXIT_TEMP);
+		json_object_object_del(r->obj, "quote");
 		jm_rec_error(r, err.code, "%s", err.msg);
 		return;
 	}
+	if (jm_get_str(resp, "aid", &s, NULL) > 0)
+		snprintf(aid, sizeof aid, "%s", s);
+	json_object_object_del(resp, "aid");
 	json_object_object_add(r->obj, "quote", resp);
-	advise(r, resp);
+	advise(r, resp, aid);
 }
 
 static void
@@ -199,12 +251,25 @@ owes(json_object *o)
 	    jm_fen_get(q, "due_fen", &due, msg, sizeof msg) > 0 && due > 0;
 }
 
+/* A string of the record for the table, safe for a terminal, or NULL. */
+static const char *
+cell(json_object *o, const char *key, char *buf, size_t sz)
+{
+	const char *s;
+
+	return jm_get_str(o, key, &s, NULL) > 0 ?
+	    jm_terminal_text(s, buf, sz) : NULL;
+}
+
+/* One row: the quote's numbers, and an error's message where there is one
+ * (another program's error passes with the quote it carried). */
 static void
 text_row(struct jm_rec *r)
 {
 	static int header;
 	const char *cells[8] = {0};
-	char line[24], who[64], year[16], due[32];
+	char line[24], who[64], name[128], year[16], kind[16], due[32];
+	char status[16], note[512];
 	json_object *q, *e, *v;
 	int64_t fen = 0;
 
@@ -213,18 +278,19 @@ text_row(struct jm_rec *r)
 	snprintf(line, sizeof line, "%ld", r->line);
 	cells[0] = line;
 	cells[1] = jm_rec_who(r->obj, who, sizeof who);
-	jm_get_str(r->obj, "name", &cells[2], NULL);
+	cells[2] = cell(r->obj, "name", name, sizeof name);
 	if (json_object_object_get_ex(r->obj, "quote", &q)) {
 		json_object_object_get_ex(q, "year", &v);
 		snprintf(year, sizeof year, "%d", json_object_get_int(v));
 		cells[3] = year;
-		jm_get_str(q, "kind", &cells[4], NULL);
-		jm_fen_get(q, "due_fen", &fen, due, sizeof due);
-		cells[5] = jm_yuan(fen, due);
-		jm_get_str(q, "status", &cells[6], NULL);
-	} else if (json_object_object_get_ex(r->obj, "error", &e)) {
+		cells[4] = cell(q, "kind", kind, sizeof kind);
+		if (jm_fen_get(q, "due_fen", &fen, due, sizeof due) > 0)
+			cells[5] = jm_yuan(fen, due);
+		cells[6] = cell(q, "status", status, sizeof status);
+	}
+	if (json_object_object_get_ex(r->obj, "error", &e)) {
 		cells[6] = _("error");
-		jm_get_str(e, "message", &cells[7], NULL);
+		cells[7] = cell(e, "message", note, sizeof note);
 	}
 	jm_table_row(cols, 8, cells);
 }

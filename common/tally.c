@@ -1,4 +1,5 @@
 /* tally.c - counting quoted records for summaries (jm-quote --summary) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ struct jm_tally {
 	long kind_n[2];
 	int64_t kind_fen[2], due;
 	int year;
-	const char *item;
+	char item[16];		/* a copy: records are freed before print */
 	char *failures[MAX_LISTED];
 	int nfail;
 };
@@ -25,28 +26,67 @@ jm_tally_new(void)
 	return jm_calloc(1, sizeof(struct jm_tally));
 }
 
+/* Bytes of an incomplete UTF-8 sequence ending buf[0..n). */
+static size_t
+cut_tail(const char *buf, size_t n)
+{
+	size_t k = 0;
+	unsigned char c;
+
+	while (k < n && k < 4 && ((unsigned char)buf[n - k - 1] & 0xc0) == 0x80)
+		k++;
+	if (k == n)
+		return k;
+	c = (unsigned char)buf[n - k - 1];
+	if (c < 0xc0)
+		return 0;
+	return (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k + 1 ? k + 1 : 0;
+}
+
+const char *
+jm_terminal_text(const char *s, char *buf, size_t sz)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t i = 0;
+
+	for (; *u && i + 1 < sz; u++) {
+		if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			u++;	/* C1, two bytes in UTF-8 */
+		else if (*u >= 0x20 && *u != 0x7f) {
+			buf[i++] = (char)*u;
+			continue;
+		}
+		buf[i++] = '?';
+	}
+	buf[i] = '\0';
+	if (*u)		/* cut short: no half a character at the end */
+		buf[i - cut_tail(buf, i)] = '\0';
+	return buf;
+}
+
 static void
 add_failure(struct jm_tally *t, const struct jm_rec *r, json_object *e)
 {
 	json_object *c, *m;
-	char who[64];
+	char who[64], code[64], msg[512];
 
 	t->failed++;
 	if (t->nfail == MAX_LISTED)
 		return;
 	json_object_object_get_ex(e, "code", &c);
 	json_object_object_get_ex(e, "message", &m);
-	t->failures[t->nfail++] = jm_asprintf("%s:%ld  %s  %s  %s",
-	    r->file ? r->file : "<stdin>", r->line,
-	    jm_rec_who(r->obj, who, sizeof who), json_object_get_string(c),
-	    json_object_get_string(m));
+	jm_terminal_text(jm_rec_who(r->obj, who, sizeof who), who, sizeof who);
+	t->failures[t->nfail++] = jm_asprintf("%s:%ld  %s%s%s  %s",
+	    r->file ? r->file : "<stdin>", r->line, who, *who ? "  " : "",
+	    jm_terminal_text(json_object_get_string(c), code, sizeof code),
+	    jm_terminal_text(json_object_get_string(m), msg, sizeof msg));
 }
 
 void
 jm_tally_add(struct jm_tally *t, const struct jm_rec *r)
 {
 	json_object *q, *e, *v;
-	const char *st, *kind;
+	const char *st, *kind, *item;
 	int64_t due = 0;
 	char msg[128];
 	int k;
@@ -63,7 +103,8 @@ jm_tally_add(struct jm_tally *t, const struct jm_rec *r)
 	jm_fen_get(q, "due_fen", &due, msg, sizeof msg);
 	if (json_object_object_get_ex(q, "year", &v))
 		t->year = json_object_get_int(v);
-	jm_get_str(q, "item", &t->item, NULL);
+	if (jm_get_str(q, "item", &item, NULL) > 0)
+		snprintf(t->item, sizeof t->item, "%s", item);
 	if (!st)
 		return;
 	t->unpaid += !strcmp(st, "unpaid");
@@ -84,8 +125,13 @@ jm_tally_print(const struct jm_tally *t, FILE *f)
 	char y[3][32];
 	int i;
 
-	fprintf(f, _("%s: %ld people, coverage year %d (%s)\n"), jm_prog,
-	    t->people, t->year, t->item ? t->item : "medical");
+	if (t->year)
+		fprintf(f, _("%s: %ld people, coverage year %d (%s)\n"),
+		    jm_prog, t->people, t->year, t->item);
+	else
+		fprintf(f, _("%s: %ld people\n"), jm_prog, t->people);
+	if (t->people == 0)
+		return;
 	fprintf(f, _("  to pay        %5ld   %12s yuan\n"),
 	    t->kind_n[0] + t->kind_n[1], jm_yuan(t->due, y[0]));
 	fprintf(f, _("    daily 日常  %5ld   %12s\n"), t->kind_n[0],
