@@ -107,9 +107,11 @@ MAN7 := man/jm.7
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/examples \
+		$(DESTDIR)$(DATADIR)/policy \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
 	cp share/regions.tsv $(DESTDIR)$(DATADIR)/
+	cp share/policy/*.json $(DESTDIR)$(DATADIR)/policy/
 	cp share/examples/* $(DESTDIR)$(DATADIR)/examples/
 	cp $(wildcard $(MAN1)) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
@@ -117,6 +119,8 @@ install: all
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/regions.tsv
+	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/policy/*.json))
+	-rmdir $(DESTDIR)$(DATADIR)/policy
 	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/examples/*))
 	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard $(MAN1)))

@@ -12,6 +12,7 @@
 #include "../common/platform.h"
 #include "../common/session.h"
 #include "../common/stream.h"
+#include "../common/table.h"
 #include "../common/util.h"
 
 static const char doc[] = N_("Bind the payer and add the people flowing "
@@ -53,6 +54,7 @@ struct bind {
 	int status, logout;
 	struct jm_session s;	/* the session in use, if any */
 	int have, fresh;	/* a session; made in this batch, unsaved */
+	int no_auto;		/* --payer was refused: no record binds */
 };
 
 static struct bind B;
@@ -178,7 +180,7 @@ prepare(struct jm_rec *r, size_t n, void *ctx)
 	size_t i;
 
 	(void)ctx;
-	for (i = 0; i < n && !B.have; i++) {
+	for (i = 0; i < n && !B.have && !B.no_auto; i++) {
 		if (r[i].failed || json_object_object_get_ex(r[i].obj, "error",
 		    NULL) || !is_self(r[i].obj, &id, &name, &phone))
 			continue;
@@ -252,6 +254,34 @@ one(struct jm_rec *r, void *ctx)
 	json_object_object_add(r->obj, "binding", resp);
 }
 
+static const struct jm_col cols[] = {
+	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
+	{N_("RELATION"), 11}, {N_("MEMBER / ERROR"), 0},
+};
+
+static void
+emit_text(struct jm_rec *r, void *ctx)
+{
+	static int header;
+	const char *cells[5] = {0};
+	char line[24], who[64];
+	json_object *b, *e;
+
+	(void)ctx;
+	if (!header++)
+		jm_table_header(cols, 5);
+	snprintf(line, sizeof line, "%ld", r->line);
+	cells[0] = line;
+	cells[1] = jm_rec_who(r->obj, who, sizeof who);
+	jm_get_str(r->obj, "name", &cells[2], NULL);
+	if (json_object_object_get_ex(r->obj, "binding", &b)) {
+		jm_get_str(b, "relation", &cells[3], NULL);
+		jm_get_str(b, "member_id", &cells[4], NULL);
+	} else if (json_object_object_get_ex(r->obj, "error", &e))
+		jm_get_str(e, "message", &cells[4], NULL);
+	jm_table_row(cols, 5, cells);
+}
+
 static int
 status(void)
 {
@@ -261,7 +291,17 @@ status(void)
 	int valid = 0;
 
 	if (!B.have) {
-		printf(_("no payer is bound (platform %s)\n"), B.p->endpoint);
+		if (jm_opts.format_set && strcmp(jm_opts.format, "json") == 0) {
+			o = json_object_new_object();
+			json_object_object_add(o, "platform",
+			    json_object_new_string(B.p->endpoint));
+			json_object_object_add(o, "valid",
+			    json_object_new_boolean(0));
+			jm_out_json(o);
+			json_object_put(o);
+		} else
+			printf(_("no payer is bound (platform %s)\n"),
+			    B.p->endpoint);
 		return JM_EXIT_FAIL;
 	}
 	req = json_object_new_object();
@@ -318,6 +358,11 @@ logout(void)
 		json_object_put(req);
 		json_object_put(resp);
 	}
+	if (!B.have && B.s.endpoint) {
+		jm_errmsg(_("the session is for %s, not this platform: give "
+		    "--endpoint %s to end it"), B.s.endpoint, B.s.endpoint);
+		return JM_EXIT_FAIL;
+	}
 	if (jm_session_remove())
 		jm_info(_("logged out: payer %s"), B.s.payer ?
 		    jm_mask_id(B.s.payer, m) : "?");
@@ -327,12 +372,27 @@ logout(void)
 }
 
 /* The session for this platform, if there is one. */
+static int
+expired(const char *at)
+{
+	time_t t;
+
+	return at && jm_parse_rfc3339(at, &t) == 0 && t <= jm_now();
+}
+
 static void
 load_session(void)
 {
-	if (jm_session_load(&B.s) && strcmp(B.s.endpoint, B.p->endpoint) == 0)
+	char m[40];
+
+	if (jm_session_load(&B.s) && strcmp(B.s.endpoint, B.p->endpoint) == 0
+	    && (B.status || B.logout || !expired(B.s.expires_at)))
 		B.have = 1;
-	else if (B.s.endpoint) {
+	else if (B.s.endpoint && !strcmp(B.s.endpoint, B.p->endpoint)) {
+		jm_info(_("the session of %s has expired"),
+		    jm_mask_id(B.s.payer, m));
+		jm_session_free(&B.s);
+	} else if (B.s.endpoint) {
 		jm_info(_("the session is for %s, not this platform"),
 		    B.s.endpoint);
 		if (!B.logout)
@@ -366,7 +426,7 @@ int
 main(int argc, char **argv)
 {
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
-	    .commit = commit};
+	    .commit = commit, .owns = "binding"};
 	struct jm_in *in;
 	int rc;
 
@@ -386,10 +446,13 @@ main(int argc, char **argv)
 		jm_exit_note(JM_EXIT_FAIL);
 		jm_session_free(&B.s);
 		B.have = 0;
+		B.no_auto = 1;
 	}
 	if (!(B.payer && jm_opts.nfiles == 0 && isatty(STDIN_FILENO))) {
 		in = jm_in_open();
 		jm_out_open();
+		if (strcmp(jm_opts.format, "text") == 0)
+			step.emit = emit_text;
 		jm_run(in, &step);
 		jm_in_close(in);
 	}

@@ -239,7 +239,7 @@ main(int argc, char **argv)
 	struct jm_pay_opts o;
 	struct jm_platform *p;
 	struct jm_step step = {.prepare = jm_pay_prepare, .one = jm_pay_one,
-	    .commit = jm_pay_commit, .emit = emit};
+	    .commit = jm_pay_commit, .emit = emit, .owns = "payment"};
 	struct jm_in *in;
 	char y[32];
 
@@ -252,7 +252,7 @@ main(int argc, char **argv)
 	if (!P.yes && !P.dry_run)
 		confirm(in);
 	o = (struct jm_pay_opts){P.channel, P.account, P.max_total, P.dry_run};
-	P.pay = jm_pay_new(p, jm_session_token(p->endpoint), &o);
+	P.pay = jm_pay_new(p, &o);
 	step.ctx = P.pay;
 	jm_out_open();
 	jm_run(in, &step);

@@ -120,7 +120,8 @@ main(int argc, char **argv)
 {
 	struct jm_platform *p;
 	struct jm_in *in;
-	struct jm_step step = {.begin = begin, .one = one, .commit = commit};
+	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
+	    .owns = "registration"};
 
 	jm_init("jm-register");
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);

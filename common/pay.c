@@ -19,6 +19,7 @@
 #include "payment.h"
 #include "person.h"
 #include "retry.h"
+#include "session.h"
 #include "util.h"
 
 enum act {
@@ -69,13 +70,11 @@ fault_point(const char *point)
 }
 
 struct jm_pay *
-jm_pay_new(struct jm_platform *p, const char *token,
-    const struct jm_pay_opts *o)
+jm_pay_new(struct jm_platform *p, const struct jm_pay_opts *o)
 {
 	struct jm_pay *pay = jm_calloc(1, sizeof *pay);
 
 	pay->p = p;
-	pay->token = token;
 	pay->o = *o;
 	pay->j = jm_journal_open();
 	return pay;
@@ -223,7 +222,10 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	int found = 0;
 
 	s->act = A_PASS;
-	if (r->failed || jm_rec_passes(r) || read_quote(r, s, &expires) < 0)
+	if (r->failed || jm_rec_passes(r))
+		return;
+	json_object_object_del(r->obj, "payment");	/* a stale one */
+	if (read_quote(r, s, &expires) < 0)
 		return;
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
@@ -246,6 +248,9 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	    pay->spent + s->due > pay->o.max_total)) {
 		pay->capped = 1;
 		s->act = A_SKIP;
+	} else if (!pay->token && !pay->o.dry_run) {
+		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
+		    "first (nothing was sent)"));
 	} else if (!expired(expires) || requote(pay, r, s) == 0) {
 		new_attempt(pay, s);
 		s->act = A_SEND;
@@ -266,6 +271,8 @@ jm_pay_prepare(struct jm_rec *recs, size_t n, void *ctx)
 	memset(pay->slots, 0, n * sizeof *pay->slots);
 	pay->base = recs;
 	pay->n = n;
+	if (!pay->token)
+		pay->token = jm_session_token(pay->p->endpoint);
 	if (pay->o.dry_run) {
 		for (i = 0; i < n; i++)
 			decide(pay, &recs[i], &pay->slots[i]);

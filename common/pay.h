@@ -21,8 +21,9 @@ struct jm_pay_opts {
 
 struct jm_pay;
 
-struct jm_pay *jm_pay_new(struct jm_platform *, const char *token,
-    const struct jm_pay_opts *);
+/* The session's token is read when the first batch comes (in a pipeline
+ * jm-bind saves it only then). */
+struct jm_pay *jm_pay_new(struct jm_platform *, const struct jm_pay_opts *);
 /* The steps of jm_run: decide and journal the intents of a batch (one
  * fsync), pay each, then journal the outcomes (one fsync). */
 void jm_pay_prepare(struct jm_rec *, size_t n, void *pay);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opts.h"
 #include "paths.h"
@@ -21,6 +22,18 @@ jm_perr_set(struct jm_perr *e, const char *code, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The endpoint names the file wherever the program runs: sessions and the
+ * journal match it by name. */
+static char *
+absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+		return jm_strdup(path);
+	return jm_asprintf("%s/%s", cwd, path);
+}
+
 struct jm_platform *
 jm_platform_open(void)
 {
@@ -32,7 +45,7 @@ jm_platform_open(void)
 		e += 7;
 		if (*e == ':')
 			e++;
-		path = *e ? jm_strdup(e) : jm_path(JM_DIR_DATA, "sandbox.db");
+		path = *e ? absolute(e) : jm_path(JM_DIR_DATA, "sandbox.db");
 		p = jm_sandbox_open(path);
 		free(path);
 		return p;

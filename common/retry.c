@@ -5,6 +5,7 @@
 
 #include "opts.h"
 #include "retry.h"
+#include "util.h"
 
 #define BASE_MS 200
 #define CAP_MS 5000
@@ -14,9 +15,12 @@ static long
 base(void)
 {
 	const char *s = getenv("JM_RETRY_BASE_MS");
-	long v = s ? jm_parse_long(s, 0, 60000) : -1;
+	long v = s && *s ? jm_parse_long(s, 0, 60000) : BASE_MS;
 
-	return v >= 0 ? v : BASE_MS;
+	if (v < 0)
+		jm_die(_("JM_RETRY_BASE_MS: '%s' is not a number of "
+		    "milliseconds"), s);
+	return v;
 }
 
 long

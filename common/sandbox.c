@@ -103,8 +103,12 @@ void
 jm_sb_exec(struct sandbox *sb, const char *sql)
 {
 	char *err = NULL;
+	int rc = sqlite3_exec(sb->db, sql, NULL, NULL, &err);
 
-	if (sqlite3_exec(sb->db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		jm_die_status(JM_EXIT_TEMP, _("%s: the platform is busy "
+		    "(another program holds it): try again later"), sb->path);
+	if (rc != SQLITE_OK)
 		jm_die("%s: %s", sb->path, err ? err : "?");
 }
 
@@ -174,12 +178,16 @@ user_version(struct sandbox *sb)
 	return v;
 }
 
+/* Only a sandbox that needs it takes the write lock to migrate: readers
+ * do not wait for writers. */
 static void
 migrate(struct sandbox *sb)
 {
 	char sql[64];
 	int v;
 
+	if (user_version(sb) == (int)NMIGRATIONS)
+		return;
 	jm_sb_exec(sb, "BEGIN IMMEDIATE");
 	v = user_version(sb);
 	if (v > (int)NMIGRATIONS)
@@ -255,9 +263,12 @@ static int
 busy_ms(void)
 {
 	const char *s = getenv("JM_SANDBOX_BUSY_MS");
-	long v = s ? jm_parse_long(s, 0, 3600000) : -1;
+	long v = s && *s ? jm_parse_long(s, 0, 3600000) : 60000;
 
-	return v >= 0 ? (int)v : 60000;
+	if (v < 0)
+		jm_die(_("JM_SANDBOX_BUSY_MS: '%s' is not a number of "
+		    "milliseconds"), s);
+	return (int)v;
 }
 
 struct jm_platform *

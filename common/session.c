@@ -96,15 +96,19 @@ jm_session_free(struct jm_session *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Read again while there is none: in a pipeline, jm-bind saves the
+ * session only when its first batch is committed. */
 const char *
 jm_session_token(const char *endpoint)
 {
 	static struct jm_session s;
-	static int loaded;
+	static int have;
 
-	if (!loaded)
-		loaded = 1 + jm_session_load(&s);
-	if (loaded == 2 && strcmp(s.endpoint, endpoint) == 0)
-		return s.token;
-	return NULL;
+	if (!have && jm_session_load(&s)) {
+		if (strcmp(s.endpoint, endpoint) == 0)
+			have = 1;
+		else
+			jm_session_free(&s);
+	}
+	return have ? s.token : NULL;
 }

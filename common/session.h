@@ -15,7 +15,8 @@ void jm_session_save(const struct jm_session *);
 /* 1 when a session file was removed. */
 int jm_session_remove(void);
 void jm_session_free(struct jm_session *);
-/* The token of the session for this endpoint, or NULL (cached). */
+/* The token of the session for this endpoint, or NULL; read again on each
+ * call until there is one. */
 const char *jm_session_token(const char *endpoint);
 
 #endif

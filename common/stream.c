@@ -566,8 +566,11 @@ handle(const struct jm_step *st, struct jm_rec *r)
 		json_object_object_get_ex(e, "message", &m);
 		jm_rec_say(r, "%s", json_object_get_string(m));
 		r->unsaid = 0;
-	} else if (st->one && !r->failed && !jm_rec_passes(r))
+	} else if (st->one && !r->failed && !jm_rec_passes(r)) {
+		if (st->owns)
+			json_object_object_del(r->obj, st->owns);
 		st->one(r, st->ctx);
+	}
 }
 
 /* Records are handled a batch at a time: as many as are already buffered,

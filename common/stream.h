@@ -73,6 +73,8 @@ struct jm_step {
 	void (*emit)(struct jm_rec *, void *ctx);	/* NULL: as JSON */
 	void *ctx;
 	size_t batch;					/* 0: 256 */
+	const char *owns;	/* the key this program adds: a stale one is
+				   dropped before the record is handled */
 };
 void jm_run(struct jm_in *, const struct jm_step *);
 

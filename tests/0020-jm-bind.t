@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-bind: the payer, the session, members, family accounts.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 37
 export JM_TODAY=2025-11-20
 fam=$DATA/family.jsonl
 payer=341122199003070017
@@ -58,4 +58,19 @@ check_eq "an unknown account" NO_ACCOUNT "$(sed -n 2p "$T/reg" | jm-bind --famil
 other='{"id_no":"341122199501010017","name":"示例九","relation":"other"}'
 echo "$other" | jm-register >"$T/o" 2>/dev/null
 check_eq "relation other is refused for a family account" NOT_CLOSE_RELATIVE "$(jm-bind --family-account $payer "$T/o" 2>/dev/null | jq -r .error.code)"
+check_eq "a failed binding drops the record's stale binding" null "$(jm-bind --family-account $payer "$T/fam" 2>/dev/null | sed -n 1p | jq -c .binding)"
+jm-bind --format text "$T/reg" >"$T/text" 2>/dev/null
+check "--format text: a masked table" grep -q '^2      3402\*\*\*\*\*\*\*\*\*\*0021  示例二      spouse       M0000000002$' "$T/text"
+
+# a refused --payer: no record of the input binds in its place
+jm-bind --logout
+jm-bind --payer $payer --payer-name 示例九 --phone 13800000000 "$T/reg" >"$T/out" 2>/dev/null
+check_eq "after a refused --payer, the self record does not bind" "NO_SESSION 6" "$(jq -r .error.code "$T/out" | sort | uniq -c | awk '{ print $2, $1 }')"
+check_eq "--status --format json with no session" false "$(jm-bind --status --format json | jq -r .valid)"
+
+# an expired session is no session: the payer's record binds again
+jm-bind "$T/reg" >/dev/null 2>&1
+check_eq "an expired session: the self record binds anew" 6 "$(JM_TODAY=2025-12-20 jm-bind "$T/reg" 2>/dev/null | jq -r .binding.member_id | grep -c '^M')"
+check_exit "--logout refuses to drop another platform's session" 1 jm-bind --logout --endpoint "sandbox:$T/other.db"
+check "... and keeps the file" test -f "$JM_HOME/session"
 done_testing

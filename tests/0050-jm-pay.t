@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 41
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb="$JM_HOME/sandbox.db"
@@ -81,5 +81,10 @@ jm-sandbox -q --load "$T/part"
 sed -n 3p "$T/q" | jq -c '.quote.expires_at = "2025-11-20T00:00:00+08:00"' >"$T/old"
 check_eq "an expired quote whose amount changed: QUOTE_CHANGED" QUOTE_CHANGED "$(jm-pay --yes --channel alipay "$T/old" 2>/dev/null | jq -r .error.code)"
 check_eq "a live quote whose amount changed: the platform refuses" QUOTE_CHANGED "$(sed -n 3p "$T/q" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
+rm -rf "$JM_HOME"
+jm-register <"$ex" 2>/dev/null | jm-bind 2>/dev/null | jm-quote 2>/dev/null |
+	jm-pay --yes --channel alipay >"$T/pipe" 2>"$T/err"
+check_eq "the whole pipeline on first use: jm-pay waits for jm-bind's session" "paid paid paid paid paid paid" \
+	"$(jq -r .payment.status "$T/pipe" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
 done_testing
