@@ -206,6 +206,9 @@ member_request(struct jm_rec *r)
 		    json_object_new_string(s));
 	if (jm_get_str(r->obj, "id_no", &s, NULL) > 0)
 		json_object_object_add(req, "id_no", json_object_new_string(s));
+	if (jm_get_str(r->obj, "id_type", &s, NULL) > 0)
+		json_object_object_add(req, "id_type",
+		    json_object_new_string(s));
 	if (jm_get_str(r->obj, "name", &s, NULL) > 0)
 		json_object_object_add(req, "name", json_object_new_string(s));
 	if (jm_get_str(r->obj, "relation", &s, NULL) <= 0)

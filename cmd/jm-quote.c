@@ -12,6 +12,7 @@
 #include "../common/stream.h"
 #include "../common/table.h"
 #include "../common/tally.h"
+#include "../common/utf8.h"
 #include "../common/util.h"
 
 static const char doc[] = N_("Quote what each person owes: item, coverage "

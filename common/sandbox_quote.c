@@ -172,8 +172,13 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 	const struct jm_policy *pol = jm_policy();
 	const struct jm_waiting *w = jm_policy_waiting(pol, q->year);
 	int late = jm_date_cmp(today, q->closes) > 0;
-	int newborn = strcmp(p->category, "newborn") == 0;
-	struct jm_date jan1 = {q->year, 1, 1}, birth, reg;
+	struct jm_date jan1 = {q->year, 1, 1}, birth = {0, 0, 0}, reg;
+	int newborn;
+
+	/* a newborn's exemption is for the year of birth and the next one,
+	 * not for as long as the registry still says newborn */
+	jm_parse_date(p->birth_date, &birth);
+	newborn = strcmp(p->category, "newborn") == 0 && birth.y >= q->year - 1;
 
 	q->to = (struct jm_date){q->year, 12, 31};
 	/* late, cover starts on the day of payment, and never before 1 Jan */
@@ -181,8 +186,7 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 	q->waiting = 0;
 	if (newborn && (!w || w->newborn_exempt)) {
 		/* enrolled within 90 days of birth: covered from birth */
-		if (jm_parse_date(p->birth_date, &birth) == 0 &&
-		    sscanf(p->registered_at, "%4d-%2d-%2d", &reg.y, &reg.m,
+		if (sscanf(p->registered_at, "%4d-%2d-%2d", &reg.y, &reg.m,
 		    &reg.d) == 3 && jm_days(reg) - jm_days(birth) <=
 		    jm_policy_newborn_days(pol))
 			q->from = jm_date_cmp(birth, jan1) > 0 ? birth : jan1;

@@ -199,8 +199,20 @@ jm_sb_person(struct sandbox *sb, json_object *req, struct sb_person *p,
     struct jm_perr *err)
 {
 	const char *ins = jm_sb_str(req, "insured_id");
-	const char *id = jm_sb_str(req, "id_no");
+	const char *id = jm_sb_str(req, "id_no"), *code;
+	const char *type = jm_sb_str(req, "id_type");
+	int t = type ? jm_id_type_parse(type) : JM_ID_RESIDENT;
+	struct jm_id parsed;
 	sqlite3_stmt *st;
+
+	/* a mistyped ID number is said so, not "not registered" */
+	if (!ins && id && (code = jm_id_check(id, strlen(id), t < 0 ?
+	    JM_ID_RESIDENT : t, jm_today(), &parsed, err->msg,
+	    sizeof err->msg))) {
+		err->code = code;
+		err->temporary = 0;
+		return -1;
+	}
 
 	if (ins)
 		st = jm_sb_stmt(sb, SB_BY_INSURED, "SELECT " FULL_COLS

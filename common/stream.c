@@ -394,18 +394,20 @@ jm_rec_who(json_object *o, char *buf, size_t sz)
 	return buf;
 }
 
+/* One line on stderr; what came from the input cannot drive a terminal. */
 static void
 vsay(const struct jm_rec *r, const char *prefix, const char *fmt, va_list ap)
 {
-	char who[96];
+	char who[96], msg[2048], safe[2048];
 
 	fflush(stdout);
 	fprintf(stderr, "%s: %s%s:%ld: ", jm_prog, prefix, r->file ? r->file :
 	    "<stdin>", r->line);
 	if (r->obj && *jm_rec_who(r->obj, who, sizeof who))
-		fprintf(stderr, "%s: ", who);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fprintf(stderr, "%s: ", jm_terminal_text(who, safe,
+		    sizeof safe));
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fprintf(stderr, "%s\n", jm_terminal_text(msg, safe, sizeof safe));
 }
 
 void

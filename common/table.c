@@ -7,10 +7,13 @@
 #include "util.h"
 
 static void
-cell(struct jm_buf *b, const char *s, int width, int last)
+cell(struct jm_buf *b, const char *raw, int width, int last)
 {
-	int w = jm_utf8_width(s);
+	char s[1024];
+	int w;
 
+	jm_terminal_text(raw, s, sizeof s);
+	w = jm_utf8_width(s);
 	jm_buf_puts(b, s);
 	if (last)
 		return;

@@ -15,8 +15,5 @@ void jm_tally_add(struct jm_tally *, const struct jm_rec *);
 /* The human summary, for stderr. */
 void jm_tally_print(const struct jm_tally *, FILE *);
 void jm_tally_free(struct jm_tally *);
-/* Text from a record made safe for a terminal: C0 and C1 control
- * characters (an escape sequence in a name) shown as '?'; buf of sz. */
-const char *jm_terminal_text(const char *s, char *buf, size_t sz);
 
 #endif

@@ -132,3 +132,41 @@ jm_utf8_count(const char *s, size_t n)
 			c++;
 	return c;
 }
+
+static size_t
+cut_tail(const char *buf, size_t n)
+{
+	size_t k = 0;
+	unsigned char c;
+
+	while (k < n && k < 4 && ((unsigned char)buf[n - k - 1] & 0xc0) == 0x80)
+		k++;
+	if (k == n)
+		return k;
+	c = (unsigned char)buf[n - k - 1];
+	if (c < 0xc0)
+		return 0;
+	return (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k + 1 ? k + 1 : 0;
+}
+
+const char *
+jm_terminal_text(const char *s, char *buf, size_t sz)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t i = 0;
+
+	for (; *u && i + 1 < sz; u++) {
+		if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			u++;	/* C1, two bytes in UTF-8 */
+		else if (*u >= 0x20 && *u != 0x7f) {
+			buf[i++] = (char)*u;
+			continue;
+		}
+		buf[i++] = '?';
+	}
+	buf[i] = '\0';
+	if (*u)		/* cut short: no half a character at the end */
+		buf[i - cut_tail(buf, i)] = '\0';
+	return buf;
+}
+

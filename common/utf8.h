@@ -18,4 +18,8 @@ int jm_utf8_width(const char *s);
 /* Number of code points in a UTF-8 string (valid input). */
 size_t jm_utf8_count(const char *s, size_t n);
 
+/* s for a terminal: control characters (C0, DEL, C1) as '?', cut to fit
+ * buf without half a character. */
+const char *jm_terminal_text(const char *s, char *buf, size_t sz);
+
 #endif

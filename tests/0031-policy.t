@@ -13,7 +13,7 @@ grep -v '^#' "$DATA/policy/cases.in" | while IFS='|' read -r name today region c
 	if [ "$cat" = newborn ]; then
 		echo "{\"id_no\":\"$guardian\",\"name\":\"示例一\"}" | jm-register >/dev/null 2>&1
 		b=$(echo "$birth" | sed 's/\(....\)\(..\)\(..\)/\1-\2-\3/')
-		rec="{\"category\":\"newborn\",\"name\":\"示例二\",\"region\":\"$region\",\"guardian_id_no\":\"$guardian\",\"birth_cert_no\":\"O340000$seq\",\"birth_date\":\"$b\"}"
+		rec="{\"category\":\"newborn\",\"name\":\"示例二\",\"region\":\"$region\",\"guardian_id_no\":\"$guardian\",\"birth_cert_no\":\"O340000$seq\",\"birth_date\":\"$b\"${aid:+,\"aid\":\"$aid\"}}"
 	else
 		id=$(mkid "$region" "$birth" "$seq")
 		rec="{\"id_no\":\"$id\",\"name\":\"示例三\",\"region\":\"$region\",\"category\":\"$cat\"${aid:+,\"aid\":\"$aid\"}}"
