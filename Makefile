@@ -28,6 +28,12 @@ endif
 PKGS := json-c sqlite3
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libxlsxwriter is opened with dlopen by common/xlsx.c only when a workbook
+# is written (--format xlsx): no program links it or loads it otherwise.
+# The build needs its header and the library's soname.
+XLSX_CFLAGS = $(shell $(PKG_CONFIG) --cflags xlsxwriter 2>/dev/null)
+XLSX_SONAME = $(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" \
+	2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 ALL_CFLAGS = $(CFLAGS) -std=c11 -Wall -Wextra -D_GNU_SOURCE \
 	-DJM_DATADIR='"$(DATADIR)"' -DJM_LOCALEDIR='"$(LOCALEDIR)"' \
 	$(PKG_CFLAGS) $(SAN)
@@ -45,6 +51,9 @@ all: $(BINS) $(B)/share
 $(B)/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/common/xlsx.o: ALL_CFLAGS += $(XLSX_CFLAGS) \
+	$(if $(XLSX_SONAME),-DJM_XLSX_SONAME='"$(XLSX_SONAME)"')
 
 $(B)/cmd/%.o: cmd/%.c common/*.h
 	@mkdir -p $(@D)
@@ -70,14 +79,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libjm.a
 # Build dependencies (Debian packages) checked with pkg-config; as root,
 # missing ones are installed, otherwise the command to run is printed.
 DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
-	libcurl4-openssl-dev libxml2-dev
-DEB_TEST := jq libxml2-utils mandoc perl sqlite3
+	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev
+DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl
 deps:
 	@missing=; \
-	for p in json-c sqlite3 libcurl libxml-2.0; do \
+	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter; do \
 		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
-	for t in jq xmllint mandoc prove sqlite3; do \
+	for t in jq xmllint mandoc prove sqlite3 xlsx2csv; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
+	/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing=yes; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update && DEBIAN_FRONTEND=noninteractive \

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../common/clock.h"
+#include "../common/export.h"
 #include "../common/identity.h"
 #include "../common/opts.h"
 #include "../common/person.h"
@@ -262,6 +263,21 @@ static const struct jm_col cols[] = {
 	{N_("RELATION"), 11}, {N_("MEMBER / ERROR"), 0},
 };
 
+/* --format csv and xlsx: who was added as whose member. */
+static const struct jm_xcol xcols[] = {
+	{"乡镇/街道", "town", JM_CELL_STR, 12},
+	{"村/社区", "village", JM_CELL_STR, 12},
+	{"姓名", "name", JM_CELL_STR, 10},
+	{"身份证号", "id_no", JM_CELL_TEXT, 20},
+	{"手机号", "phone", JM_CELL_TEXT, 13},
+	{"与缴费人关系", "binding.relation|relation", JM_CELL_WORD, 8},
+	{"缴费人", "binding.payer", JM_CELL_TEXT, 20},
+	{"成员编号", "binding.member_id", JM_CELL_TEXT, 14},
+	{"共济账户", "binding.family_account", JM_CELL_TEXT, 20},
+	{"错误代码", "error.code", JM_CELL_STR, 16},
+	{"错误说明", "error.message", JM_CELL_STR, 40},
+};
+
 static void
 emit_text(struct jm_rec *r, void *ctx)
 {
@@ -425,16 +441,35 @@ bind_option(void)
 	return 0;
 }
 
+static void
+run(struct jm_step *step)
+{
+	struct jm_in *in = jm_in_open();
+	struct jm_export *ex = NULL;
+
+	jm_out_open();
+	if (strcmp(jm_opts.format, "text") == 0)
+		step->emit = emit_text;
+	else if (jm_export_wanted()) {
+		ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
+		step->emit = jm_export_step;
+	}
+	jm_run(in, step);
+	jm_export_close(ex);
+	jm_in_close(in);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
 	    .commit = commit, .owns = "binding"};
-	struct jm_in *in;
 	int rc;
 
 	jm_init("jm-bind");
+	jm_opts.formats = "json,text,csv,xlsx";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_export_check();
 	jm_opts_resolve();
 	B.p = jm_platform_open();
 	load_session();
@@ -452,12 +487,7 @@ main(int argc, char **argv)
 		B.no_auto = 1;
 	}
 	if (!(B.payer && jm_opts.nfiles == 0 && isatty(STDIN_FILENO))) {
-		in = jm_in_open();
-		jm_out_open();
-		if (strcmp(jm_opts.format, "text") == 0)
-			step.emit = emit_text;
-		jm_run(in, &step);
-		jm_in_close(in);
+		run(&step);
 	}
 	jm_platform_close(B.p);
 	return jm_finish();

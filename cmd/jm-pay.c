@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/export.h"
 #include "../common/identity.h"
 #include "../common/money.h"
 #include "../common/opts.h"
@@ -55,6 +56,7 @@ static struct {
 	long done;
 	int64_t plan_total;
 	long plan_people;
+	struct jm_export *ex;
 } P = {.max_total = -1};
 
 static error_t
@@ -101,6 +103,25 @@ static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
 static const struct jm_col cols[] = {
 	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
 	{N_("YEAR"), 4}, {N_("AMOUNT"), 9}, {N_("WHAT"), 0},
+};
+
+/* --format csv and xlsx: what was paid, for the collector's records. */
+static const struct jm_xcol xcols[] = {
+	{"乡镇/街道", "town", JM_CELL_STR, 12},
+	{"村/社区", "village", JM_CELL_STR, 12},
+	{"姓名", "name", JM_CELL_STR, 10},
+	{"身份证号", "id_no", JM_CELL_TEXT, 20},
+	{"年度", "quote.year", JM_CELL_INT, 6},
+	{"金额", "payment.amount_fen", JM_CELL_FEN, 9},
+	{"支付状态", "payment.status", JM_CELL_WORD, 9},
+	{"渠道", "payment.channel", JM_CELL_WORD, 9},
+	{"订单号", "payment.order_id", JM_CELL_TEXT, 22},
+	{"交易号", "payment.txn_id", JM_CELL_TEXT, 22},
+	{"缴费时间", "payment.paid_at", JM_CELL_STR, 26},
+	{"入库", "payment.settled", JM_CELL_BOOL, 6},
+	{"缴款单号", "receipt.receipt_no", JM_CELL_TEXT, 22},
+	{"错误代码", "error.code", JM_CELL_STR, 16},
+	{"错误说明", "error.message", JM_CELL_STR, 40},
 };
 
 /* The channel: --channel, JM_CHANNEL or the config's channel. */
@@ -208,6 +229,8 @@ emit(struct jm_rec *r, void *ctx)
 	(void)ctx;
 	if (P.dry_run)
 		dry_row(r);
+	else if (P.ex)
+		jm_export_rec(P.ex, r->obj, NULL);
 	else
 		jm_out_json(r->obj);
 	progress();
@@ -244,7 +267,13 @@ main(int argc, char **argv)
 	char y[32];
 
 	jm_init("jm-pay");
+	jm_opts.formats = "json,text,csv,xlsx";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (P.dry_run && jm_export_wanted())
+		jm_die_status(JM_EXIT_USAGE, _("--dry-run shows a table: "
+		    "--format %s is for the records of a payment"),
+		    jm_opts.format);
+	jm_export_check();
 	jm_opts_resolve();
 	channel();
 	p = jm_platform_open();
@@ -255,7 +284,10 @@ main(int argc, char **argv)
 	P.pay = jm_pay_new(p, &o);
 	step.ctx = P.pay;
 	jm_out_open();
+	if (jm_export_wanted())
+		P.ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
 	jm_run(in, &step);
+	jm_export_close(P.ex);
 	if (P.done >= 100 && isatty(STDERR_FILENO) && !jm_quiet)
 		fputc('\n', stderr);
 	if (P.dry_run) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/export.h"
 #include "../common/identity.h"
 #include "../common/money.h"
 #include "../common/opts.h"
@@ -24,9 +25,15 @@ static const char doc[] = N_("Quote what each person owes: item, coverage "
     "published policy tables; an amount they do not know is the error "
     "POLICY_UNKNOWN, never a guess. The default year is the one being "
     "collected on the platform's date; the default kind is special for "
-    "medical-aid recipients and daily otherwise.");
+    "medical-aid recipients and daily otherwise. --summary and --report "
+    "give the collector's progress report: people, paid, unpaid, not "
+    "registered and the amount outstanding by town and village, and the "
+    "days left in the collection window.");
 
-enum { OPT_YEAR = 0x200, OPT_ITEM, OPT_KIND, OPT_UNPAID, OPT_SUMMARY };
+enum {
+	OPT_YEAR = 0x200, OPT_ITEM, OPT_KIND, OPT_UNPAID, OPT_SUMMARY,
+	OPT_SUMMARY_BY, OPT_REPORT,
+};
 
 static const struct argp_option options[] = {
 	{"year", OPT_YEAR, N_("YEAR"), 0, N_("coverage year (缴费年度)"), 0},
@@ -37,7 +44,12 @@ static const struct argp_option options[] = {
 	{"unpaid", OPT_UNPAID, NULL, 0,
 	    N_("pass on only people who still owe something, and errors"), 0},
 	{"summary", OPT_SUMMARY, NULL, 0,
-	    N_("print a summary on stderr after the records"), 0},
+	    N_("print the progress report on stderr after the records"), 0},
+	{"summary-by", OPT_SUMMARY_BY, N_("GROUP"), 0,
+	    N_("group the report by village (the default: town and "
+	    "village), town, region or none"), 0},
+	{"report", OPT_REPORT, NULL, 0,
+	    N_("write the progress report instead of the records"), 0},
 	{0},
 };
 
@@ -45,8 +57,10 @@ struct quote {
 	struct jm_platform *p;
 	long year;
 	const char *item, *kind, *token;
-	int unpaid, summary;
+	int unpaid, summary, report, by;
 	struct jm_tally *tally;
+	struct jm_export *ex;
+	int xlsx;
 };
 
 static struct quote Q = {.item = "medical"};
@@ -80,6 +94,14 @@ parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_SUMMARY:
 		Q.summary = 1;
 		break;
+	case OPT_SUMMARY_BY:
+		if ((Q.by = jm_tally_by(arg)) < 0)
+			argp_error(state, _("--summary-by: '%s' is not one of "
+			    "village, town, region, none"), arg);
+		break;
+	case OPT_REPORT:
+		Q.report = 1;
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -98,6 +120,27 @@ static const struct jm_col cols[] = {
 	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
 	{N_("YEAR"), 4}, {N_("KIND"), 7}, {N_("DUE"), 8}, {N_("STATUS"), 11},
 	{N_("NOTE"), 0},
+};
+
+/* --format csv and xlsx: the collector's roster. */
+static const struct jm_xcol xcols[] = {
+	{"乡镇/街道", "town", JM_CELL_STR, 12},
+	{"村/社区", "village", JM_CELL_STR, 12},
+	{"姓名", "name", JM_CELL_STR, 10},
+	{"身份证号", "id_no", JM_CELL_TEXT, 20},
+	{"手机号", "phone", JM_CELL_TEXT, 13},
+	{"参保地", "registration.region|region", JM_CELL_TEXT, 8},
+	{"资助类别", "registration.aid|aid", JM_CELL_WORD, 9},
+	{"年度", "quote.year", JM_CELL_INT, 6},
+	{"缴费类型", "quote.kind", JM_CELL_WORD, 9},
+	{"缴费标准", "quote.standard_fen", JM_CELL_FEN, 9},
+	{"资助金额", "quote.aid_fen", JM_CELL_FEN, 9},
+	{"已缴", "quote.paid_fen", JM_CELL_FEN, 9},
+	{"应缴", "quote.due_fen", JM_CELL_FEN, 9},
+	{"状态", "quote.status", JM_CELL_WORD, 9},
+	{"截止日期", "quote.window.to", JM_CELL_STR, 11},
+	{"错误代码", "error.code", JM_CELL_STR, 16},
+	{"错误说明", "error.message", JM_CELL_STR, 40},
 };
 
 /*
@@ -296,18 +339,66 @@ text_row(struct jm_rec *r)
 	jm_table_row(cols, 8, cells);
 }
 
+/* A workbook has a sheet per group of the report: per village. */
 static void
 emit(struct jm_rec *r, void *ctx)
 {
+	char sheet[256];
+
 	(void)ctx;
 	if (Q.tally)
 		jm_tally_add(Q.tally, r);
-	if (Q.unpaid && !owes(r->obj))
+	if (Q.report || (Q.unpaid && !owes(r->obj)))
 		return;
-	if (strcmp(jm_opts.format, "text") == 0)
+	if (Q.ex)
+		jm_export_rec(Q.ex, r->obj, Q.xlsx ? jm_tally_sheet(Q.tally,
+		    r->obj, sheet, sizeof sheet) : NULL);
+	else if (strcmp(jm_opts.format, "text") == 0)
 		text_row(r);
 	else
 		jm_out_json(r->obj);
+}
+
+/* The report goes first in a workbook: its sheet is made before any. */
+static void
+start_output(void)
+{
+	const struct jm_xcol *rc;
+	int n;
+
+	Q.xlsx = strcmp(jm_opts.format, "xlsx") == 0;
+	if (Q.summary || Q.report || Q.xlsx)
+		Q.tally = jm_tally_new(Q.by);
+	jm_out_open();
+	if (!jm_export_wanted())
+		return;
+	if (Q.report) {
+		rc = jm_tally_cols(Q.tally, &n);
+		Q.ex = jm_export_new(rc, n);
+		return;
+	}
+	Q.ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
+	if (Q.xlsx) {
+		rc = jm_tally_cols(Q.tally, &n);
+		jm_export_sheet(Q.ex, "汇总", rc, n);
+	}
+}
+
+static void
+finish_output(void)
+{
+	if (Q.report && !Q.ex && strcmp(jm_opts.format, "text") == 0)
+		jm_tally_print(Q.tally, NULL);
+	else if (Q.report && !Q.ex)
+		jm_tally_json(Q.tally);
+	else if (Q.ex && (Q.report || Q.xlsx))
+		jm_tally_export(Q.tally, Q.ex, Q.report ? NULL : "汇总");
+	jm_export_close(Q.ex);
+	if (Q.summary) {
+		jm_out_flush();
+		jm_tally_print(Q.tally, stderr);
+	}
+	jm_tally_free(Q.tally);
 }
 
 int
@@ -318,21 +409,17 @@ main(int argc, char **argv)
 	struct jm_in *in;
 
 	jm_init("jm-quote");
+	jm_opts.formats = "json,text,csv,xlsx";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_export_check();
 	jm_opts_resolve();
 	Q.p = jm_platform_open();
 	Q.token = jm_session_token(Q.p->endpoint);
-	if (Q.summary)
-		Q.tally = jm_tally_new();
 	in = jm_in_open();
-	jm_out_open();
+	start_output();
 	jm_run(in, &step);
 	jm_in_close(in);
 	jm_platform_close(Q.p);
-	if (Q.tally) {
-		jm_out_flush();
-		jm_tally_print(Q.tally, stderr);
-		jm_tally_free(Q.tally);
-	}
+	finish_output();
 	return jm_finish();
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/export.h"
 #include "../common/opts.h"
 #include "../common/person.h"
 #include "../common/platform.h"
@@ -31,6 +32,29 @@ static const struct argp argp = {NULL, NULL, N_("[FILE...]"), doc,
 static const struct jm_col cols[] = {
 	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
 	{N_("REGION"), 6}, {N_("STATUS"), 10}, {N_("INSURED ID / ERROR"), 0},
+};
+
+/* --format csv and xlsx: the roster as people keep it; jm-register --csv
+ * reads it back (the Chinese headers and values are the ones it knows). */
+static const struct jm_xcol xcols[] = {
+	{"姓名", "name", JM_CELL_STR, 10},
+	{"身份证号", "id_no", JM_CELL_TEXT, 20},
+	{"证件类型", "id_type", JM_CELL_WORD, 10},
+	{"手机号", "phone", JM_CELL_TEXT, 13},
+	{"与缴费人关系", "relation", JM_CELL_WORD, 8},
+	{"人员类别", "registration.category|category", JM_CELL_WORD, 9},
+	{"资助类别", "registration.aid|aid", JM_CELL_WORD, 9},
+	{"参保地", "registration.region|region", JM_CELL_TEXT, 8},
+	{"乡镇/街道", "town", JM_CELL_STR, 12},
+	{"村/社区", "village", JM_CELL_STR, 12},
+	{"出生日期", "birth_date", JM_CELL_STR, 11},
+	{"出生医学证明编号", "birth_cert_no", JM_CELL_TEXT, 14},
+	{"监护人身份证号", "guardian_id_no", JM_CELL_TEXT, 20},
+	{"参保编号", "registration.insured_id", JM_CELL_TEXT, 14},
+	{"登记状态", "registration.status", JM_CELL_WORD, 9},
+	{"登记时间", "registration.registered_at", JM_CELL_STR, 20},
+	{"错误代码", "error.code", JM_CELL_STR, 16},
+	{"错误说明", "error.message", JM_CELL_STR, 40},
 };
 
 static void
@@ -120,11 +144,14 @@ main(int argc, char **argv)
 {
 	struct jm_platform *p;
 	struct jm_in *in;
+	struct jm_export *ex = NULL;
 	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
 	    .owns = "registration"};
 
 	jm_init("jm-register");
+	jm_opts.formats = "json,text,csv,xlsx";
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_export_check();
 	jm_opts_resolve();
 	p = jm_platform_open();
 	in = jm_in_open();
@@ -132,7 +159,12 @@ main(int argc, char **argv)
 	step.ctx = p;
 	if (strcmp(jm_opts.format, "text") == 0)
 		step.emit = emit_text;
+	else if (jm_export_wanted()) {
+		ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
+		step.emit = jm_export_step;
+	}
 	jm_run(in, &step);
+	jm_export_close(ex);
 	jm_in_close(in);
 	jm_platform_close(p);
 	return jm_finish();

@@ -654,6 +654,20 @@ norm_date(const char *s, char out[40])
 	return 1;
 }
 
+/* ="..." as jm's CSV export writes an ID number (RFC 4180 quoted, so the
+ * field holds the formula): the text inside. */
+static char *
+unformula(char *v)
+{
+	size_t n = strlen(v);
+
+	if (n < 3 || v[0] != '=' || v[1] != '"' || v[n - 1] != '"' ||
+	    memchr(v + 2, '"', n - 3))
+		return v;
+	v[n - 1] = '\0';
+	return v + 2;
+}
+
 /* The fields after the last one with a value do not count. */
 static int
 used_fields(struct jm_csv *c)
@@ -661,7 +675,7 @@ used_fields(struct jm_csv *c)
 	int i, n = 0;
 
 	for (i = 0; i < c->nfields; i++)
-		if (*(c->fields[i] = trim(c->fields[i], "")))
+		if (*(c->fields[i] = unformula(trim(c->fields[i], ""))))
 			n = i + 1;
 	return n;
 }

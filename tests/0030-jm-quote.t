@@ -106,18 +106,16 @@ cat >want.err <<'EOF'
 jm-quote: roster.jsonl:7: 3402**********0090: not registered on the platform: run jm-register first
 jm-quote: roster.jsonl:8: the record has neither id_no nor registration.insured_id
 jm-quote: 8 people, coverage year 2026 (medical)
-  to pay            4        1140.00 yuan
-    daily 日常      3        1100.00
-    special 特殊    1          40.00
-  unpaid            3
-  partly paid       1
-  paid              1
-  subsidised        1
-  not quoted        2
+  collection window 2025-10-20 to 2025-12-31: 41 days left (platform date 2025-11-20)
+  TOWN   VILLAGE  PEOPLE  PAID  PARTLY  UNPAID  SUBSIDISED  NOT REG.  ERRORS  OUTSTANDING  PAID %
+  -      示例村        8     1       1       3           1         1       1      1140.00    25.0
+  total                8     1       1       3           1         1       1      1140.00    25.0
+  to pay: 4 people, 1140.00 yuan (daily 日常 3, 1100.00; special 特殊 1, 40.00)
+  not quoted:
     roster.jsonl:7  3402**********0090  NOT_REGISTERED  not registered on the platform: run jm-register first
     roster.jsonl:8  MISSING_FIELD  the record has neither id_no nor registration.insured_id
 EOF
-check_same "the summary on stderr: people, amounts, statuses, failures" want.err sum.err
+check_same "the summary on stderr: the window, counts by village, amounts, failures" want.err sum.err
 check_eq "--summary with --unpaid still counts everyone" "8 people" \
 	"$(jm-quote --summary --unpaid roster.jsonl 2>&1 >/dev/null | sed -n 's/^jm-quote: \(8 people\).*/\1/p')"
 jm-quote --summary roster.jsonl >/dev/null 2>sum.err
