@@ -392,7 +392,7 @@ finish_output(void)
 	else if (Q.report && !Q.ex)
 		jm_tally_json(Q.tally);
 	else if (Q.ex && (Q.report || Q.xlsx))
-		jm_tally_export(Q.tally, Q.ex, Q.report ? NULL : "汇总");
+		jm_tally_export(Q.tally, Q.ex, Q.xlsx ? "汇总" : NULL);
 	jm_export_close(Q.ex);
 	if (Q.summary) {
 		jm_out_flush();

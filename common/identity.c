@@ -42,16 +42,24 @@ jm_id_check_char(const char *d)
 	return "10X98765432"[sum % 11];
 }
 
-/* A number a spreadsheet wrote in scientific notation: 3.41122E+17. */
+/* A number a spreadsheet wrote in scientific notation: 3.41122E+17; or
+ * with a fraction of zeros, as converters print a number cell
+ * (xlsx2csv: 341122199003070016.000000). */
 static int
 scientific(const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, j;
 
 	while (i < n && isdigit((unsigned char)s[i]))
 		i++;
 	if (i == 0 || i == n)
 		return 0;
+	if (s[i] == '.' && i >= 15) {
+		for (j = i + 1; j < n && s[j] == '0'; j++)
+			;
+		if (j == n && j > i + 1)
+			return 1;
+	}
 	if (s[i] == '.')
 		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
 			;
