@@ -25,7 +25,7 @@ SAN :=
 endif
 
 # User CFLAGS come first and never drop the standard and the warnings.
-PKGS := json-c sqlite3
+PKGS := json-c sqlite3 libxml-2.0 libcrypto libxslt
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libxlsxwriter is opened with dlopen by common/xlsx.c only when a workbook

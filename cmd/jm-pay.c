@@ -13,6 +13,7 @@
 #include "../common/payment.h"
 #include "../common/person.h"
 #include "../common/platform.h"
+#include "../common/retry.h"
 #include "../common/session.h"
 #include "../common/stream.h"
 #include "../common/table.h"
@@ -130,14 +131,14 @@ channel(void)
 {
 	char m[40];
 
-	if (!P.channel)
-		P.channel = jm_config("channel");
+	if (!P.channel && (P.channel = jm_config("channel")) &&
+	    !jm_in_list(jm_channels, P.channel))
+		jm_die(_("channel '%s' (JM_CHANNEL or the config) is not one of "
+		    "alipay, wechat, wanshitong, bank, family"), P.channel);
 	if (!P.channel)
 		jm_die_status(JM_EXIT_USAGE, _("no channel: give --channel "
 		    "alipay|wechat|wanshitong|bank|family"));
-	if (!jm_in_list(jm_channels, P.channel))
-		jm_die_status(JM_EXIT_USAGE, _("channel '%s' is not one of "
-		    "alipay, wechat, wanshitong, bank, family"), P.channel);
+	jm_backoff_ms(0, 0);	/* a malformed JM_RETRY_BASE_MS stops now */
 	if ((strcmp(P.channel, "family") == 0) != (P.account != NULL))
 		jm_die_status(JM_EXIT_USAGE, P.account ? _("--account %s goes "
 		    "with --channel family") : _("--channel family needs "

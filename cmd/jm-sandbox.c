@@ -9,7 +9,8 @@
 #include "../common/stream.h"
 #include "../common/util.h"
 
-static const char doc[] = N_("The sandbox platform: load fixtures into it.\v"
+static const char doc[] = N_("The sandbox platform: load fixtures into it; "
+    "print the key its receipts are signed with.\v"
     "--load reads JSON Lines fixtures into the sandbox chosen by --endpoint: "
     "{\"fixture\":\"employee-account\",\"id_no\":...,\"name\":...,"
     "\"region\":...,\"balance_fen\":...} (an employee's medical account), "
@@ -19,9 +20,11 @@ static const char doc[] = N_("The sandbox platform: load fixtures into it.\v"
     "amount_fen and paid_at). The sandbox's clock is JM_NOW or JM_TODAY "
     "when set.");
 
-enum { OPT_LOAD = 0x200 };
+enum { OPT_LOAD = 0x200, OPT_PUBKEY };
 
 static const struct argp_option options[] = {
+	{"public-key", OPT_PUBKEY, NULL, 0,
+	    N_("print the public key receipts are signed with (PEM)"), 0},
 	{"load", OPT_LOAD, N_("FILE"), 0,
 	    N_("load fixtures (JSON Lines; - for stdin)"), 0},
 	{0},
@@ -30,19 +33,24 @@ static const struct argp_option options[] = {
 static char *loads[64];
 static int nloads;
 static long loaded, failed;
+static int pubkey;
 
 static error_t
 parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case OPT_PUBKEY:
+		pubkey = 1;
+		break;
 	case OPT_LOAD:
 		if (nloads == 64)
 			argp_error(state, _("--load: at most 64 files"));
 		loads[nloads++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (nloads == 0)
-			argp_error(state, _("nothing to do: give --load FILE"));
+		if (nloads == 0 && !pubkey)
+			argp_error(state, _("nothing to do: give --load FILE or "
+			    "--public-key"));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -94,6 +102,25 @@ emit(struct jm_rec *r, void *ctx)
 		loaded++;
 }
 
+/* The key the sandbox signs receipts with, made on first use. */
+static void
+public_key(struct jm_platform *p)
+{
+	json_object *resp = NULL, *v;
+	struct jm_perr err = {0};
+
+	jm_platform_begin(p);
+	if (p->ops->public_key(p, NULL, &resp, &err) < 0)
+		jm_die("%s", err.msg);
+	jm_platform_commit(p);
+	json_object_object_get_ex(resp, "public_key", &v);
+	fputs(json_object_get_string(v), stdout);
+	json_object_object_get_ex(resp, "fingerprint", &v);
+	jm_info(_("fingerprint (SM3 of the DER key): %s"),
+	    json_object_get_string(v));
+	json_object_put(resp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -106,9 +133,16 @@ main(int argc, char **argv)
 	jm_opts_no_files = 1;
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	jm_opts_resolve();
+	jm_sandbox_receipts();
 	p = jm_platform_open();
 	if (strcmp(p->ops->kind, "sandbox") != 0)
-		jm_die(_("--load needs a sandbox endpoint"));
+		jm_die(_("--load and --public-key need a sandbox endpoint"));
+	if (pubkey)
+		public_key(p);
+	if (nloads == 0) {
+		jm_platform_close(p);
+		return jm_finish();
+	}
 	jm_opts.files = loads;
 	jm_opts.nfiles = nloads;
 	in = jm_in_open();

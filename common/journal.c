@@ -10,7 +10,8 @@
 #include "paths.h"
 #include "util.h"
 
-enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_NSTMT };
+enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_RGET, J_RPUT, J_EACH,
+    J_NSTMT };
 
 struct jm_journal {
 	sqlite3 *db;
@@ -57,6 +58,23 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER attempt_fixed BEFORE UPDATE OF key, request_hash,"
 	" endpoint, person, year, item, kind, amount_fen, channel, account"
 	" ON attempt BEGIN"
+	" SELECT RAISE(ABORT, 'an attempt''s request is never rewritten');"
+	" END;",
+
+	/* 2: the receipts stored, checked once when they were fetched */
+	"CREATE TABLE receipt("
+	" order_id TEXT PRIMARY KEY,"
+	" receipt_no TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" verify_code TEXT NOT NULL,"
+	" issued_at TEXT NOT NULL,"
+	" stored_at TEXT NOT NULL);"
+	/* and an attempt's request is kept whole, its time and person too */
+	"DROP TRIGGER attempt_fixed;"
+	"CREATE TRIGGER attempt_fixed BEFORE UPDATE OF key, request_hash,"
+	" endpoint, person, id_no, year, item, kind, amount_fen, channel,"
+	" account, quote_id, created_at ON attempt BEGIN"
 	" SELECT RAISE(ABORT, 'an attempt''s request is never rewritten');"
 	" END;",
 };
@@ -164,27 +182,15 @@ col(sqlite3_stmt *st, int i, char *buf, size_t sz)
 	snprintf(buf, sz, "%s", t ? (const char *)t : "");
 }
 
-int
-jm_journal_last(struct jm_journal *j, const char *endpoint, const char *person,
-    int year, const char *item, struct jm_attempt *a)
-{
-	sqlite3_stmt *st = stmt(j, J_LAST, "SELECT key, request_hash, id_no, "
-	    "kind, amount_fen, channel, account, quote_id, state, order_id, "
-	    "txn_id, paid_at, error_code FROM attempt WHERE endpoint = ?1 AND "
-	    "person = ?2 AND year = ?3 AND item = ?4 ORDER BY rowid DESC "
-	    "LIMIT 1");
-	int rc;
+#define ATTEMPT_COLS "key, request_hash, id_no, kind, amount_fen, channel, " \
+	"account, quote_id, state, order_id, txn_id, paid_at, error_code, " \
+	"endpoint, person, year, item, created_at"
 
+/* An attempt from a row of ATTEMPT_COLS. */
+static void
+attempt(sqlite3_stmt *st, struct jm_attempt *a)
+{
 	memset(a, 0, sizeof *a);
-	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, person, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, year);
-	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			fail(j);
-		return 0;
-	}
 	col(st, 0, a->key, sizeof a->key);
 	col(st, 1, a->hash, sizeof a->hash);
 	col(st, 2, a->id_no, sizeof a->id_no);
@@ -198,12 +204,55 @@ jm_journal_last(struct jm_journal *j, const char *endpoint, const char *person,
 	col(st, 10, a->txn_id, sizeof a->txn_id);
 	col(st, 11, a->paid_at, sizeof a->paid_at);
 	col(st, 12, a->code, sizeof a->code);
-	snprintf(a->endpoint, sizeof a->endpoint, "%s", endpoint);
-	snprintf(a->person, sizeof a->person, "%s", person);
-	snprintf(a->item, sizeof a->item, "%s", item);
-	a->year = year;
+	col(st, 13, a->endpoint, sizeof a->endpoint);
+	col(st, 14, a->person, sizeof a->person);
+	a->year = sqlite3_column_int(st, 15);
+	col(st, 16, a->item, sizeof a->item);
+	col(st, 17, a->created_at, sizeof a->created_at);
+}
+
+int
+jm_journal_last(struct jm_journal *j, const char *endpoint, const char *person,
+    int year, const char *item, struct jm_attempt *a)
+{
+	sqlite3_stmt *st = stmt(j, J_LAST, "SELECT " ATTEMPT_COLS " FROM "
+	    "attempt WHERE endpoint = ?1 AND person = ?2 AND year = ?3 AND "
+	    "item = ?4 ORDER BY rowid DESC LIMIT 1");
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, person, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			fail(j);
+		return 0;
+	}
+	attempt(st, a);
 	sqlite3_reset(st);
 	return 1;
+}
+
+void
+jm_journal_each(struct jm_journal *j, const char *endpoint, const char *since,
+    void (*fn)(const struct jm_attempt *, void *), void *ctx)
+{
+	sqlite3_stmt *st = stmt(j, J_EACH, "SELECT " ATTEMPT_COLS " FROM "
+	    "attempt WHERE endpoint = ?1 AND created_at >= ?2 ORDER BY rowid");
+	struct jm_attempt a;
+	int rc;
+
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, since ? since : "", -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		attempt(st, &a);
+		fn(&a, ctx);
+	}
+	if (rc != SQLITE_DONE)
+		fail(j);
+	sqlite3_reset(st);
 }
 
 static void
@@ -237,8 +286,8 @@ jm_journal_intent(struct jm_journal *j, const struct jm_attempt *a)
 	    "?12, 'intent', ?13, ?13)");
 	char now[32];
 
-	/* the wall clock, not the platform's: this is our own history */
-	jm_rfc3339(time(NULL), now);
+	/* the platform's clock: the real one, unless a test moves it */
+	jm_rfc3339(jm_now(), now);
 	sqlite3_bind_text(st, 1, a->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->endpoint, -1, SQLITE_STATIC);
@@ -267,7 +316,7 @@ jm_journal_state(struct jm_journal *j, const struct jm_attempt *a,
 	    "updated_at = ?7 WHERE key = ?1");
 	char now[32];
 
-	jm_rfc3339(time(NULL), now);
+	jm_rfc3339(jm_now(), now);
 	sqlite3_bind_text(st, 1, a->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, opt(a->order_id), -1, SQLITE_STATIC);
@@ -278,4 +327,50 @@ jm_journal_state(struct jm_journal *j, const struct jm_attempt *a,
 	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(j->db) != 1)
 		fail(j);
 	event(j, a->key, a->state, now, detail);
+}
+
+int
+jm_journal_receipt(struct jm_journal *j, const char *order,
+    struct jm_stored *r)
+{
+	sqlite3_stmt *st = stmt(j, J_RGET, "SELECT receipt_no, path, sha256, "
+	    "verify_code, issued_at FROM receipt WHERE order_id = ?");
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	sqlite3_bind_text(st, 1, order, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			fail(j);
+		return 0;
+	}
+	col(st, 0, r->receipt_no, sizeof r->receipt_no);
+	col(st, 1, r->path, sizeof r->path);
+	col(st, 2, r->sha256, sizeof r->sha256);
+	col(st, 3, r->verify_code, sizeof r->verify_code);
+	col(st, 4, r->issued_at, sizeof r->issued_at);
+	snprintf(r->order_id, sizeof r->order_id, "%s", order);
+	sqlite3_reset(st);
+	return 1;
+}
+
+void
+jm_journal_receipt_put(struct jm_journal *j, const struct jm_stored *r)
+{
+	sqlite3_stmt *st = stmt(j, J_RPUT, "INSERT INTO receipt VALUES(?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT(order_id) DO UPDATE SET "
+	    "receipt_no = ?2, path = ?3, sha256 = ?4, verify_code = ?5, "
+	    "issued_at = ?6, stored_at = ?7");
+	char now[32];
+
+	jm_rfc3339(jm_now(), now);
+	sqlite3_bind_text(st, 1, r->order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->receipt_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->verify_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->issued_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(j);
 }

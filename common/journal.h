@@ -17,6 +17,13 @@ struct jm_attempt {
 	int64_t amount;
 	char state[12];		/* intent sent paid declined unknown */
 	char order_id[40], txn_id[40], paid_at[32], code[40];
+	char created_at[32];
+};
+
+/* A receipt jm stored, as the index in the journal knows it. */
+struct jm_stored {
+	char order_id[40], receipt_no[40], path[4096], sha256[72];
+	char verify_code[16], issued_at[32];
 };
 
 struct jm_journal;
@@ -30,10 +37,20 @@ void jm_journal_commit(struct jm_journal *);
 /* The latest attempt for a person, year and item on an endpoint: 1, or 0. */
 int jm_journal_last(struct jm_journal *, const char *endpoint,
     const char *person, int year, const char *item, struct jm_attempt *);
+/* Every attempt on an endpoint made since a time (RFC 3339 prefix, or
+ * NULL), oldest first. */
+void jm_journal_each(struct jm_journal *, const char *endpoint,
+    const char *since, void (*fn)(const struct jm_attempt *, void *),
+    void *ctx);
 /* A new attempt in state intent. */
 void jm_journal_intent(struct jm_journal *, const struct jm_attempt *);
 /* A state change of an attempt, with what the platform said. */
 void jm_journal_state(struct jm_journal *, const struct jm_attempt *,
     const char *detail);
+
+/* The stored receipt of a payment: 1, or 0 when there is none. */
+int jm_journal_receipt(struct jm_journal *, const char *order_id,
+    struct jm_stored *);
+void jm_journal_receipt_put(struct jm_journal *, const struct jm_stored *);
 
 #endif

@@ -32,7 +32,7 @@ enum act {
 
 struct slot {
 	enum act act;
-	int resend;
+	int resend, unsent;
 	struct jm_attempt a;
 	struct jm_perr err;
 	int64_t due;
@@ -207,6 +207,16 @@ new_attempt(struct jm_pay *pay, struct slot *s)
 		jm_journal_intent(pay->j, &s->a);
 }
 
+/* --max-total: once an amount does not fit, nothing more is paid. */
+static int
+capped(struct jm_pay *pay, int64_t amount)
+{
+	if (!pay->capped && pay->o.max_total >= 0 &&
+	    pay->spent + amount > pay->o.max_total)
+		pay->capped = 1;
+	return pay->capped;
+}
+
 static int
 pending(const char *state)
 {
@@ -219,7 +229,7 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 {
 	struct jm_attempt last;
 	const char *expires = NULL;
-	int found = 0;
+	int found, resend;
 
 	s->act = A_PASS;
 	if (r->failed || jm_rec_passes(r))
@@ -229,10 +239,19 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		return;
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
+	resend = found && pending(last.state);
 	if (found && !strcmp(last.state, "paid")) {
 		s->a = last;
 		s->act = A_DONE;
-	} else if (found && pending(last.state)) {
+	} else if (!resend && s->due == 0) {
+		s->act = A_NOTHING;
+	} else if (capped(pay, resend ? last.amount : s->due)) {
+		s->act = A_SKIP;
+		s->due = resend ? last.amount : s->due;
+	} else if (!pay->token && !pay->o.dry_run) {
+		jm_rec_error(r, "NO_SESSION", _("no payer is bound (or the "
+		    "session expired): run jm-bind; nothing was sent"));
+	} else if (resend) {
 		/* an outcome not known yet: the same request, the same key */
 		if (strcmp(last.channel, pay->o.channel))
 			jm_rec_warn(r, _("an earlier attempt through %s is "
@@ -242,15 +261,6 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		s->act = A_SEND;
 		s->resend = 1;
 		pay->spent += last.amount;
-	} else if (s->due == 0) {
-		s->act = A_NOTHING;
-	} else if (pay->capped || (pay->o.max_total >= 0 &&
-	    pay->spent + s->due > pay->o.max_total)) {
-		pay->capped = 1;
-		s->act = A_SKIP;
-	} else if (!pay->token && !pay->o.dry_run) {
-		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
-		    "first (nothing was sent)"));
 	} else if (!expired(expires) || requote(pay, r, s) == 0) {
 		new_attempt(pay, s);
 		s->act = A_SEND;
@@ -319,6 +329,15 @@ take(char *dst, size_t sz, json_object *o, const char *key)
 		snprintf(dst, sz, "%s", s);
 }
 
+/* Refusals that say nothing of the payment: the platform did not look at
+ * the key. The attempt stays as it was, to be sent again with it. */
+static int
+not_processed(const char *code)
+{
+	return !strcmp(code, "NO_SESSION") || !strcmp(code, "SESSION_EXPIRED")
+	    || !strcmp(code, "PLATFORM_ERROR");
+}
+
 /* Send one attempt, retrying what may be retried with the same key. */
 void
 jm_pay_one(struct jm_rec *r, void *ctx)
@@ -340,7 +359,9 @@ jm_pay_one(struct jm_rec *r, void *ctx)
 		jm_sleep_ms(jm_backoff_ms(try, 0));
 	}
 	json_object_put(req);
-	if (rc == 0) {
+	if (rc < 0 && not_processed(s->err.code)) {
+		s->unsent = 1;	/* the journal keeps it pending */
+	} else if (rc == 0) {
 		snprintf(s->a.state, sizeof s->a.state, "paid");
 		take(s->a.order_id, sizeof s->a.order_id, resp, "order_id");
 		take(s->a.txn_id, sizeof s->a.txn_id, resp, "txn_id");
@@ -387,6 +408,13 @@ sent(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 {
 	struct jm_pay_totals *t = &pay->t;
 	const char *st = s->a.state;
+
+	if (s->unsent) {
+		t->failed++;
+		jm_rec_error(r, s->err.code, _("%s; nothing was paid, and the "
+		    "attempt will be sent again with its key"), s->err.msg);
+		return;
+	}
 
 	json_object_object_add(r->obj, "payment", payment(s, st, s->a.amount));
 	if (!strcmp(st, "paid")) {
@@ -464,7 +492,7 @@ jm_pay_commit(void *ctx)
 	jm_journal_begin(pay->j);
 	for (i = 0; i < pay->n; i++) {
 		s = &pay->slots[i];
-		if (s->act == A_SEND)
+		if (s->act == A_SEND && !s->unsent)
 			journal_outcome(pay, s);
 	}
 	jm_journal_commit(pay->j);

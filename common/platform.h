@@ -35,6 +35,10 @@ struct jm_platform_ops {
 	jm_op_fn *quote;		/* 应缴费额 for a person, year, item */
 	jm_op_fn *fixture;		/* load a sandbox fixture */
 	jm_op_fn *pay;			/* 确认并支付, with an idempotency key */
+	jm_op_fn *payment;		/* the outcome kept for a key */
+	jm_op_fn *payments;		/* the payer's payments, for reconciling */
+	jm_op_fn *receipt;		/* 电子缴款单 of a payment, signed */
+	jm_op_fn *public_key;		/* the key receipts are signed with */
 };
 
 struct jm_platform {
@@ -56,5 +60,8 @@ void jm_perr_set(struct jm_perr *, const char *code, const char *fmt, ...)
 
 /* The sandbox engine on SQLite (sandbox.c). */
 struct jm_platform *jm_sandbox_open(const char *path);
+/* Let the sandbox issue receipts (libcrypto, libxml2): call before opening
+ * it, from the programs that need receipts. */
+void jm_sandbox_receipts(void);
 
 #endif

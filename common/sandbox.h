@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "clock.h"
 #include "platform.h"
 
 struct sandbox {
@@ -22,9 +23,12 @@ enum {
 	SB_FAMILY_COUNT, SB_PAID_SUM, SB_HISTORY, SB_ACCOUNT_PUT,
 	SB_AID_PUT, SB_AID_PERSON, SB_PAYMENT_ELSEWHERE, SB_META,
 	SB_PERSON_BY_ID, SB_PAY_BY_KEY, SB_PAY_INSERT, SB_PAY_MEMBER,
-	SB_PAY_PHONE, SB_PAY_DEBIT,
+	SB_PAY_PHONE, SB_PAY_DEBIT, SB_RECEIPT_GET, SB_RECEIPT_PUT,
+	SB_RECEIPT_PAYMENT, SB_META_PUT, SB_RECEIPT_SEQ, SB_PAY_STATUS,
+	SB_PAY_LIST,
 	SB_NSLOTS
 };
+_Static_assert(SB_NSLOTS <= 64, "more statements than sandbox.stmts holds");
 
 /* A registered person, as the registry knows them. */
 struct sb_person {
@@ -62,6 +66,13 @@ const char *jm_sb_code(const char *);
 const char *jm_sb_str(json_object *req, const char *key);
 
 jm_op_fn jm_sb_register, jm_sb_bind, jm_sb_logout, jm_sb_session;
+/* Receipts, with libcrypto and libxml2: only for programs that ask. */
+void jm_sb_add_ops(jm_op_fn *receipt, jm_op_fn *public_key);
+
+/* The day a payment is settled (入库): some working days after it. */
+struct jm_date jm_sb_settle_date(const char *paid_at);
+
 jm_op_fn jm_sb_add_member, jm_sb_quote, jm_sb_fixture, jm_sb_pay;
+jm_op_fn jm_sb_payment, jm_sb_payments;
 
 #endif

@@ -253,7 +253,7 @@ store(struct sandbox *sb, const struct payreq *r, const struct jm_perr *e,
 	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_INSERT, "INSERT INTO payment("
 	    "order_id, idem_key, request_hash, insured_id, year, item, kind, "
 	    "amount_fen, channel, payer, account, status, txn_id, paid_at, "
-	    "origin, code, message) VALUES(printf('JM%s%010d', "
+	    "origin, code, message) VALUES(printf('JM%s%08d', "
 	    "replace(substr(?13, 1, 10), '-', ''), (SELECT IFNULL(MAX(rowid), "
 	    "0) + 1 FROM payment)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "upper(?10), ?11, ?12, ?13, 'jm', ?14, ?15) RETURNING " PAY_COLS);
@@ -306,4 +306,100 @@ jm_sb_pay(struct jm_platform *pl, json_object *req, json_object **resp,
 		return store(sb, &r, err, resp, err);
 	}
 	return store(sb, &r, NULL, resp, err);
+}
+
+/* The outcome the platform keeps for a key ("none": never received). */
+int
+jm_sb_payment(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	const char *key = jm_sb_str(req, "key");
+	char payer[32];
+	sqlite3_stmt *st;
+
+	if (jm_sb_auth(sb, req, payer, sizeof payer, err) < 0)
+		return -1;
+	st = jm_sb_stmt(sb, SB_PAY_STATUS, "SELECT " PAY_COLS " FROM payment "
+	    "WHERE idem_key = ? AND payer = ?");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, payer, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		*resp = json_object_new_object();
+		json_object_object_add(*resp, "status",
+		    json_object_new_string("none"));
+	} else if (!strcmp((const char *)sqlite3_column_text(st, 2), "paid"))
+		*resp = paid_answer(st);
+	else {
+		*resp = json_object_new_object();
+		json_object_object_add(*resp, "status",
+		    json_object_new_string("declined"));
+		json_object_object_add(*resp, "code", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 7)));
+		json_object_object_add(*resp, "message", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 8)));
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static json_object *
+listed(sqlite3_stmt *st)
+{
+	static const char *const keys[] = {"order_id", "idempotency_key",
+	    "insured_id", "id_no", "name", "year", "item", "amount_fen",
+	    "channel", "paid_at", "origin"};
+	json_object *o = json_object_new_object();
+	struct jm_date settle;
+	char d[11];
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_object_object_add(o, keys[i],
+		    sqlite3_column_type(st, (int)i) == SQLITE_NULL ? NULL :
+		    sqlite3_column_type(st, (int)i) == SQLITE_INTEGER ?
+		    json_object_new_int64(sqlite3_column_int64(st, (int)i)) :
+		    json_object_new_string((const char *)sqlite3_column_text(
+		    st, (int)i)));
+	/* settled some working days after payment; the 0404 test phone's
+	 * payments never are */
+	settle = jm_sb_settle_date((const char *)sqlite3_column_text(st, 9));
+	json_object_object_add(o, "settle_due", json_object_new_string(
+	    jm_date_str(settle, d)));
+	json_object_object_add(o, "settled", json_object_new_boolean(
+	    !sqlite3_column_int(st, 11) && jm_date_cmp(settle, jm_today()) <=
+	    0));
+	return o;
+}
+
+/* The payments for the payer's members (by jm or elsewhere) since a date. */
+int
+jm_sb_payments(struct jm_platform *pl, json_object *req, json_object **resp,
+    struct jm_perr *err)
+{
+	struct sandbox *sb = pl->impl;
+	const char *since = jm_sb_str(req, "since");
+	json_object *list = json_object_new_array();
+	char payer[32];
+	sqlite3_stmt *st;
+
+	if (jm_sb_auth(sb, req, payer, sizeof payer, err) < 0) {
+		json_object_put(list);
+		return -1;
+	}
+	st = jm_sb_stmt(sb, SB_PAY_LIST, "SELECT p.order_id, p.idem_key, "
+	    "p.insured_id, per.id_no, per.name, p.year, p.item, p.amount_fen, "
+	    "p.channel, p.paid_at, p.origin, IFNULL(pay.phone, '') LIKE "
+	    "'%0404' FROM payment p JOIN person per USING (insured_id) LEFT "
+	    "JOIN payer pay ON pay.id_no = p.payer WHERE p.status = 'paid' "
+	    "AND (p.payer = ?1 OR p.insured_id IN (SELECT insured_id FROM "
+	    "member WHERE payer = ?1)) AND p.paid_at >= ?2 ORDER BY p.rowid");
+	sqlite3_bind_text(st, 1, payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, since ? since : "", -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_object_array_add(list, listed(st));
+	sqlite3_reset(st);
+	*resp = json_object_new_object();
+	json_object_object_add(*resp, "payments", list);
+	return 0;
 }

@@ -242,6 +242,9 @@ answer(const struct quote *q, const struct sb_person *p)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "quote_id", json_object_new_string(q->id));
+	/* whom it is for, so a record with only an id_no can be paid */
+	json_object_object_add(o, "insured_id",
+	    json_object_new_string(p->insured_id));
 	json_object_object_add(o, "year", json_object_new_int(q->year));
 	json_object_object_add(o, "item", json_object_new_string(q->item));
 	json_object_object_add(o, "kind", json_object_new_string(q->kind));

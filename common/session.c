@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "paths.h"
 #include "session.h"
 #include "util.h"
@@ -104,8 +105,12 @@ jm_session_token(const char *endpoint)
 	static struct jm_session s;
 	static int have;
 
+	time_t t;
+
 	if (!have && jm_session_load(&s)) {
-		if (strcmp(s.endpoint, endpoint) == 0)
+		/* an expired session is none: the platform would refuse it */
+		if (strcmp(s.endpoint, endpoint) == 0 && !(s.expires_at &&
+		    jm_parse_rfc3339(s.expires_at, &t) == 0 && t <= jm_now()))
 			have = 1;
 		else
 			jm_session_free(&s);

@@ -25,7 +25,7 @@ check_eq "the 低保 quote: standard less aid" "40000 36000 0 4000 unpaid" \
 	"$(sed -n 3p hh.out | jq -r '.quote | "\(.standard_fen) \(.aid_fen) \(.paid_fen) \(.due_fen) \(.status)"')"
 check_eq "nothing on stderr for a clean household" "" "$(cat hh.err)"
 check_eq "quote keys, in order" \
-	'["quote_id","year","item","kind","standard_fen","aid_fen","paid_fen","due_fen","window","in_window","waiting_months","coverage","expires_at","status"]' \
+	'["quote_id","insured_id","year","item","kind","standard_fen","aid_fen","paid_fen","due_fen","window","in_window","waiting_months","coverage","expires_at","status"]' \
 	"$(head -n 1 hh.out | jq -c '.quote | keys_unsorted')"
 check_eq "the record keeps its keys, quote last" \
 	'["id_no","name","relation","phone","registration","binding","quote"]' \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 49
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb="$JM_HOME/sandbox.db"
@@ -14,7 +14,7 @@ quote() {
 }
 quote 13800000000 >"$T/q"
 
-check_exit "no terminal and no --yes: refused" 64 jm-pay --channel alipay "$T/q"
+check_exit "no terminal and no --yes: refused" 64 setsid -w jm-pay --channel alipay "$T/q"
 check_eq "... and nothing is paid" 0 "$(platform 'SELECT count(*) FROM payment')"
 check_eq "... and nothing is written out" 0 "$(wc -c <"$T/exit.out" | tr -d ' ')"
 check_exit "no channel is a usage error" 64 jm-pay --yes "$T/q"
@@ -86,5 +86,21 @@ jm-register <"$ex" 2>/dev/null | jm-bind 2>/dev/null | jm-quote 2>/dev/null |
 	jm-pay --yes --channel alipay >"$T/pipe" 2>"$T/err"
 check_eq "the whole pipeline on first use: jm-pay waits for jm-bind's session" "paid paid paid paid paid paid" \
 	"$(jq -r .payment.status "$T/pipe" | tr '\n' ' ' | sed 's/ $//')"
+# an unresolved attempt and no session: nothing decided, the key kept
+rm -rf "$JM_HOME"
+quote 13800000000 >"$T/q"
+JM_TEST_KILL_AT=platform jm-pay --yes --channel alipay "$T/q" >/dev/null 2>&1
+jm-bind --logout
+jm-pay --yes --channel alipay "$T/q" >"$T/out" 2>/dev/null
+check_eq "no session: the unresolved attempts are not judged" "NO_SESSION null" "$(head -n 1 "$T/out" | jq -r '"\(.error.code) \(.payment)"')"
+check_eq "... the journal keeps them pending" "intent 6" "$(sqlite3 -separator ' ' "$JM_HOME/journal.db" "SELECT group_concat(DISTINCT state), count(*) FROM attempt")"
+jm-bind --payer 341122199003070017 --payer-name 示例一 --phone 13800000000 </dev/null
+check_exit "--max-total 0 holds back even an earlier attempt" 0 jm-pay --yes --channel alipay --max-total 0 "$T/q"
+check_eq "... skipped, not sent" "skipped intent" "$(head -n 1 "$T/exit.out" | jq -r .payment.status) $(sqlite3 "$JM_HOME/journal.db" "SELECT state FROM attempt LIMIT 1")"
+jm-pay --yes --channel alipay "$T/q" >"$T/out" 2>/dev/null
+check_eq "bound again: the same keys bring the platform's payments" "6 6" "$(jq -r 'select(.payment.status == "paid") | .payment.order_id' "$T/out" | wc -l | tr -d ' ') $(sqlite3 "$sb" "SELECT count(*) FROM payment")"
+check_eq "a quoted record with only an id_no is paid" paid "$(echo '{"id_no":"341122199501010017","name":"示例九","relation":"sibling"}' | jm-register 2>/dev/null | jm-bind 2>/dev/null | jq -c 'del(.registration)' | jm-quote 2>/dev/null | jm-pay --yes --channel alipay 2>/dev/null | jq -r .payment.status)"
+check_exit "a malformed JM_CHANNEL stops the program" 2 env JM_CHANNEL=cash jm-pay --yes "$T/q"
+check_exit "a malformed JM_RETRY_BASE_MS stops it at once" 2 env JM_RETRY_BASE_MS=soon jm-pay --yes --channel alipay "$T/q"
 check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
 done_testing

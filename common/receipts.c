@@ -1,0 +1,338 @@
+/* receipts.c - jm-receipt's work: fetch each paid record's receipt from
+ * the platform, verify it, store it, index it */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "money.h"
+#include "paths.h"
+#include "person.h"
+#include "receipts.h"
+#include "session.h"
+#include "sm2.h"
+#include "util.h"
+
+struct jm_receipts {
+	struct jm_platform *p;
+	struct jm_journal *j;
+	char *dir, *keyfile, *pub, fp[65];
+	char path[4096];
+};
+
+char *
+jm_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf = jm_malloc((size_t)st.st_size + 1);
+	n = read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+struct jm_receipts *
+jm_receipts_new(struct jm_platform *p, const char *dir, const char *key)
+{
+	struct jm_receipts *rs = jm_calloc(1, sizeof *rs);
+
+	rs->p = p;
+	rs->j = jm_journal_open();
+	rs->dir = dir ? jm_strdup(dir) : jm_path(JM_DIR_DATA, "receipts");
+	rs->keyfile = key ? jm_strdup(key) : NULL;
+	return rs;
+}
+
+void
+jm_receipts_free(struct jm_receipts *rs)
+{
+	if (!rs)
+		return;
+	jm_journal_close(rs->j);
+	free(rs->dir);
+	free(rs->keyfile);
+	free(rs->pub);
+	free(rs);
+}
+
+/* The platform's public key: --key, else asked once (and kept in keys/
+ * of the data folder, so that stored receipts verify offline). */
+static const char *
+platform_key(struct jm_receipts *rs, char *msg, size_t sz)
+{
+	json_object *resp = NULL, *v;
+	struct jm_perr err = {0};
+	size_t n;
+
+	if (rs->pub)
+		return rs->pub;
+	if (rs->keyfile) {
+		if (!(rs->pub = jm_read_file(rs->keyfile, 65536, &n)))
+			jm_die("%s: %s", rs->keyfile, strerror(errno));
+	} else if (!rs->p->ops->public_key || rs->p->ops->public_key(rs->p,
+	    NULL, &resp, &err) < 0) {
+		snprintf(msg, sz, _("the platform's public key: %s"),
+		    err.msg[0] ? err.msg : _("not offered"));
+		return NULL;
+	} else {
+		json_object_object_get_ex(resp, "public_key", &v);
+		rs->pub = jm_strdup(json_object_get_string(v));
+		json_object_put(resp);
+	}
+	if (jm_sm2_fingerprint(rs->pub, rs->fp) < 0)
+		jm_die(_("the platform's public key is not an SM2 key"));
+	return rs->pub;
+}
+
+/* Write a file whole: a temporary name, fsync, rename; mode 0600. */
+static int
+write_file(const char *path, const char *data, size_t len)
+{
+	char *tmp = jm_asprintf("%s.%ld.tmp", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = -1;
+
+	if (fd >= 0 && write(fd, data, len) == (ssize_t)len && fsync(fd) == 0 &&
+	    close(fd) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	else if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Keep the key beside the receipts' index: keys/FINGERPRINT.pem. */
+static void
+keep_key(struct jm_receipts *rs)
+{
+	char *dir = jm_path(JM_DIR_DATA, "keys"), *path;
+
+	path = jm_asprintf("%s/%s.pem", dir, rs->fp);
+	if (access(path, F_OK) < 0 && (jm_mkdirs(dir) < 0 ||
+	    write_file(path, rs->pub, strlen(rs->pub)) < 0))
+		jm_warn(_("%s: %s"), path, strerror(errno));
+	free(path);
+	free(dir);
+}
+
+static int
+paid_order(struct jm_rec *r, const char **order, int64_t *amount)
+{
+	json_object *p;
+	const char *st;
+	char msg[64];
+
+	return json_object_object_get_ex(r->obj, "payment", &p) &&
+	    jm_get_str(p, "status", &st, NULL) > 0 && !strcmp(st, "paid") &&
+	    jm_get_str(p, "order_id", order, NULL) > 0 &&
+	    jm_fen_get(p, "amount_fen", amount, msg, sizeof msg) > 0;
+}
+
+static void
+add_key(struct jm_rec *r, const struct jm_stored *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "receipt_no",
+	    json_object_new_string(s->receipt_no));
+	json_object_object_add(o, "path", json_object_new_string(s->path));
+	json_object_object_add(o, "sha256", json_object_new_string(s->sha256));
+	json_object_object_add(o, "verify_code",
+	    json_object_new_string(s->verify_code));
+	json_object_object_add(o, "issued_at",
+	    json_object_new_string(s->issued_at));
+	json_object_object_add(o, "verified", json_object_new_boolean(1));
+	json_object_object_add(r->obj, "receipt", o);
+}
+
+/* Stored before and still the same bytes: not fetched again. */
+static int
+still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
+{
+	char sha[65], *doc;
+	size_t len;
+	int same;
+
+	if (!jm_journal_receipt(rs->j, order, s))
+		return 0;
+	/* stored under another --dir: store it here too */
+	if (strncmp(s->path, rs->dir, strlen(rs->dir)) != 0 ||
+	    s->path[strlen(rs->dir)] != '/')
+		return 0;
+	if (!(doc = jm_read_file(s->path, JM_RECEIPT_MAX_SIZE, &len)))
+		return 0;
+	jm_sha256_hex(doc, len, sha);
+	same = !strcmp(sha, s->sha256);
+	free(doc);
+	return same;
+}
+
+static char *
+fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
+{
+	json_object *req = json_object_new_object(), *resp = NULL, *v;
+	const char *token = jm_session_token(rs->p->endpoint);
+	struct jm_perr err = {0};
+	char *xml = NULL;
+
+	if (token)
+		json_object_object_add(req, "token",
+		    json_object_new_string(token));
+	json_object_object_add(req, "order_id", json_object_new_string(order));
+	if (rs->p->ops->receipt(rs->p, req, &resp, &err) < 0) {
+		if (err.temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err.code, "%s", err.msg);
+	} else if (json_object_object_get_ex(resp, "xml", &v))
+		xml = jm_strdup(json_object_get_string(v));
+	json_object_put(req);
+	json_object_put(resp);
+	return xml;
+}
+
+/* A verified document, kept under DIR/YEAR/RECEIPT_NO.xml (never an ID
+ * number in a file name) and in the index. */
+static int
+keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
+    struct jm_stored *s)
+{
+	char *dir = jm_asprintf("%s/%d", rs->dir, rc->year);
+	int ok;
+
+	snprintf(s->order_id, sizeof s->order_id, "%s", rc->order_id);
+	snprintf(s->receipt_no, sizeof s->receipt_no, "%s", rc->receipt_no);
+	snprintf(s->path, sizeof s->path, "%s/%s.xml", dir, rc->receipt_no);
+	snprintf(s->verify_code, sizeof s->verify_code, "%s", rc->verify_code);
+	snprintf(s->issued_at, sizeof s->issued_at, "%s", rc->issued_at);
+	jm_sha256_hex(xml, strlen(xml), s->sha256);
+	ok = strspn(rc->receipt_no, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+	    strlen(rc->receipt_no) && jm_mkdirs(dir) == 0 &&
+	    write_file(s->path, xml, strlen(xml)) == 0;
+	free(dir);
+	if (ok)
+		jm_journal_receipt_put(rs->j, s);
+	return ok ? 0 : -1;
+}
+
+const char *
+jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
+{
+	struct jm_receipt rc;
+	struct jm_stored s;
+	const char *order;
+	char msg[512], *xml;
+	int64_t amount;
+
+	if (!paid_order(r, &order, &amount))
+		return NULL;	/* nothing paid: no receipt, passed on */
+	if (still_stored(rs, order, &s)) {
+		add_key(r, &s);
+		snprintf(rs->path, sizeof rs->path, "%s", s.path);
+		return rs->path;
+	}
+	if (!platform_key(rs, msg, sizeof msg)) {
+		jm_rec_error(r, "RECEIPT_INVALID", "%s", msg);
+		return NULL;
+	}
+	if (!(xml = fetch(rs, r, order)))
+		return NULL;
+	if (jm_receipt_verify(xml, strlen(xml), rs->pub, &rc, msg,
+	    sizeof msg) != 1)
+		jm_rec_error(r, "RECEIPT_INVALID", _("the platform's receipt "
+		    "is not genuine: %s"), msg);
+	else if (strcmp(rc.order_id, order) || rc.amount != amount)
+		jm_rec_error(r, "RECEIPT_MISMATCH", _("the receipt is for order "
+		    "%s, %lld fen, not this payment"), rc.order_id,
+		    (long long)rc.amount);
+	else if (keep(rs, xml, &rc, &s) < 0)
+		jm_die("%s: %s", s.path, strerror(errno));
+	else {
+		keep_key(rs);
+		add_key(r, &s);
+		snprintf(rs->path, sizeof rs->path, "%s", s.path);
+		free(xml);
+		return rs->path;
+	}
+	free(xml);
+	return NULL;
+}
+
+/* The key a stored receipt names: --key, keys/FINGERPRINT.pem, or the
+ * platform's. */
+static const char *
+key_for(struct jm_receipts *rs, const char *doc, char *msg, size_t sz)
+{
+	const char *k = strstr(doc, " key=\"");
+	char fp[65] = "", *path, *pem;
+	size_t n;
+
+	if (rs->keyfile || !k || sscanf(k, " key=\"%64[0-9a-f]\"", fp) != 1)
+		return platform_key(rs, msg, sz);
+	if (rs->pub && !strcmp(rs->fp, fp))
+		return rs->pub;
+	path = jm_asprintf("%s/keys/%s.pem", jm_dir_name(JM_DIR_DATA), fp);
+	pem = jm_read_file(path, 65536, &n);
+	free(path);
+	if (!pem)
+		return platform_key(rs, msg, sz);
+	free(rs->pub);
+	rs->pub = pem;
+	snprintf(rs->fp, sizeof rs->fp, "%s", fp);
+	return rs->pub;
+}
+
+int
+jm_receipts_verify_file(struct jm_receipts *rs, const char *path,
+    struct jm_receipt *rc, char *msg, size_t sz)
+{
+	const char *pub;
+	char *doc;
+	size_t len;
+	int ok;
+
+	if (!(doc = jm_read_file(path, JM_RECEIPT_MAX_SIZE, &len))) {
+		snprintf(msg, sz, "%s", errno == EFBIG ? _("larger than a "
+		    "receipt can be: not read") : strerror(errno));
+		return 0;
+	}
+	if (memchr(doc, '\0', len)) {
+		snprintf(msg, sz, _("not a receipt: binary data"));
+		free(doc);
+		return 0;
+	}
+	ok = (pub = key_for(rs, doc, msg, sz)) &&
+	    jm_receipt_verify(doc, len, pub, rc, msg, sz) == 1;
+	free(doc);
+	return ok;
+}
+
+int
+jm_receipts_missing(struct jm_receipts *rs, const char *order)
+{
+	struct jm_stored s;
+
+	return !still_stored(rs, order, &s);
+}

@@ -1,0 +1,95 @@
+#!/bin/sh
+# jm-receipt: signed receipts fetched, verified, stored, printed; offline
+# verification by jm and by anyone with xmllint, sed, base64 and openssl.
+. "$(dirname "$0")/lib.sh"
+plan 33
+export JM_TODAY=2025-11-20
+ex=$TESTS/../share/examples/family.jsonl
+xsd=$TESTS/../share/receipt.xsd
+rdir=$JM_HOME/receipts/2026
+jm-register <"$ex" 2>/dev/null | jm-bind 2>/dev/null | jm-quote 2>/dev/null |
+	jm-pay --yes --channel alipay 2>/dev/null >"$T/paid"
+
+check_exit "receipts for a paid household" 0 jm-receipt --summary "$T/paid"
+cp "$T/exit.out" "$T/r1"
+check_eq "every record gets a verified receipt" "6 true" "$(jq -r .receipt.verified "$T/r1" | sort | uniq -c | awk '{ print $1, $2 }')"
+check_eq "receipt keys" '["receipt_no","path","sha256","verify_code","issued_at","verified"]' "$(head -n 1 "$T/r1" | jq -c '.receipt | keys_unsorted')"
+check_eq "stored as receipts/YEAR/RECEIPT_NO.xml, no ID in the name" 6 "$(ls "$rdir" | grep -c '^R3402[0-9]*\.xml$')"
+check_eq "receipt files are private" 600 "$(stat -c %a "$rdir"/* | sort -u)"
+check "every receipt follows receipt.xsd (xmllint)" xmllint --noout --schema "$xsd" "$rdir"/*.xml
+f=$(jq -r .receipt.path "$T/r1" | sed -n 3p)
+check "the office comes from the region" grep -q '<office code="340200">国家税务总局芜湖市税务局</office>' "$f"
+check "the amount in capitals" grep -q '<amount fen="4000" yuan="40.00">肆拾元整</amount>' "$f"
+check "it says it is a sandbox receipt" grep -q '<sandbox>true</sandbox>' "$f"
+check_eq "the sha256 is the file's" "$(sha256sum "$f" | cut -d' ' -f1)" "$(sed -n 3p "$T/r1" | jq -r .receipt.sha256)"
+
+stamp=$(stat -c %Y%N "$rdir"/*.xml | md5sum)
+issued=$(sqlite3 "$JM_HOME/sandbox.db" 'SELECT count(*) FROM receipt')
+jm-receipt "$T/paid" >"$T/r2" 2>/dev/null
+check_same "already stored and unchanged: the same receipt keys" "$T/r1" "$T/r2"
+check_eq "... and nothing fetched or rewritten" "$stamp $issued" "$(stat -c %Y%N "$rdir"/*.xml | md5sum) $(sqlite3 "$JM_HOME/sandbox.db" 'SELECT count(*) FROM receipt')"
+
+jm-receipt --format text "$T/paid" >"$T/text" 2>/dev/null
+check_eq "text: one receipt per payment" 6 "$(grep -c '^社保费电子缴款单' "$T/text")"
+check "text: 400.00 and 肆佰元整" grep -q 'Amount        400.00 yuan  肆佰元整' "$T/text"
+check_eq "text: no full ID number" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$T/text")"
+jm-receipt --format html "$T/paid" >"$T/html" 2>/dev/null
+check_eq "html: one page per receipt" 6 "$(grep -c 'class="receipt"' "$T/html")"
+check "html: a page break when printed" grep -q 'page-break-after: always' "$T/html"
+check_eq "html: no full ID number" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$T/html")"
+check "html: well-formed for an HTML parser" xmllint --html --noout "$T/html"
+jm-receipt --format xml "$T/paid" >"$T/xml" 2>/dev/null
+check_eq "xml: the documents themselves" "$(cat "$rdir"/*.xml | md5sum)" "$(md5sum <"$T/xml")"
+
+# forgeries, and hostile documents
+cp "$f" "$T/good.xml"
+sed 's/fen="4000" yuan="40.00">肆拾元整/fen="400" yuan="4.00">肆元整/' "$f" >"$T/amount.xml"
+sed 's/<name>示例三</<name>示例九</' "$f" >"$T/name.xml"
+sed 's/year="2026" from="2026-01-01" to="2026-12-31">2026/year="2027" from="2027-01-01" to="2027-12-31">2027/' "$f" >"$T/period.xml"
+awk '/<signature/ { i = index($0, "\">") + 20; c = substr($0, i, 1)
+	$0 = substr($0, 1, i - 1) (c == "A" ? "B" : "A") substr($0, i + 1) } 1' "$f" >"$T/sig.xml"
+sed '/<signature/d' "$f" >"$T/unsigned.xml"
+check_exit "--verify: a genuine receipt" 0 jm-receipt --verify "$T/good.xml"
+for x in amount name period sig unsigned; do
+	jm-receipt --verify "$T/$x.xml" >"$T/v" 2>&1
+	echo "$x $? $(grep -c 'NOT genuine' "$T/v")"
+done >"$T/forged"
+check_eq "tampered amount, name, period, signature; unsigned: all fail" \
+	"amount 1 1 name 1 1 period 1 1 sig 1 1 unsigned 1 1" "$(tr '\n' ' ' <"$T/forged" | sed 's/ $//')"
+check "one line each saying which and why" grep -q "^$T/unsigned.xml: NOT genuine: does not follow receipt.xsd" "$T/v"
+printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<receipt>&x;</receipt>\n' >"$T/xxe.xml"
+awk 'BEGIN { print "<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"; for (i = 1; i < 10; i++) printf "<!ENTITY %c \"&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;\">\n", 97 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i; print "]>\n<receipt>&j;</receipt>" }' >"$T/laughs.xml"
+truncate -s 1G "$T/huge.xml"
+jm-receipt --verify "$T/xxe.xml" "$T/laughs.xml" "$T/huge.xml" >"$T/v" 2>&1
+check_eq "XXE, entity expansion and a 1 GiB file: refused, exit 1" "1 3" "$? $(grep -c 'NOT genuine' "$T/v")"
+check_eq "... none of them read" 2 "$(grep -c 'no DTD and no entities' "$T/v")"
+
+# the recipe of jm-receipt(1): a third party with xmllint, sed, base64, openssl
+jm-sandbox --public-key >"$T/platform.pem"
+(
+	cd "$T" || exit 1
+	xmllint --noout --schema "$xsd" good.xml 2>/dev/null &&
+	sed -n '/^<content>$/,/^<\/content>$/p' good.xml >signed &&
+	xmllint --xpath 'string(/receipt/signature)' good.xml | base64 -d >sig.der &&
+	openssl dgst -sm3 -verify platform.pem -sigopt distid:1234567812345678 -signature sig.der signed
+) >"$T/recipe" 2>&1
+check_eq "the third-party recipe verifies a genuine receipt" "Verified OK" "$(cat "$T/recipe")"
+(
+	cd "$T" || exit 1
+	sed -n '/^<content>$/,/^<\/content>$/p' amount.xml >signed &&
+	openssl dgst -sm3 -verify platform.pem -sigopt distid:1234567812345678 -signature sig.der signed
+) >"$T/recipe" 2>&1
+check_eq "... and refuses a forged one" "Verification failure" "$(head -n 1 "$T/recipe")"
+check_eq "the key's fingerprint is the one the receipts name" \
+	"$(openssl pkey -pubin -in "$T/platform.pem" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1)" \
+	"$(xmllint --xpath 'string(/receipt/signature/@key)' "$T/good.xml")"
+check_eq "the private key stays beside the sandbox, private" 600 "$(stat -c %a "$JM_HOME/sandbox.key")"
+
+jm-receipt --dir "$T/elsewhere" "$T/paid" >/dev/null 2>&1
+check_eq "--dir stores elsewhere" 6 "$(ls "$T/elsewhere/2026" | wc -l | tr -d ' ')"
+rm "$rdir"/*.xml
+jm-receipt "$T/paid" >/dev/null 2>&1
+check_eq "a stored receipt gone is fetched again, the same document" "$(md5sum <"$T/good.xml")" "$(md5sum <"$f")"
+check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
+check_exit "--verify and --reconcile exclude each other" 64 jm-receipt --verify --reconcile "$f"
+done_testing
