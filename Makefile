@@ -79,13 +79,16 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libjm.a
 # Build dependencies (Debian packages) checked with pkg-config; as root,
 # missing ones are installed, otherwise the command to run is printed.
 DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
-	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev
-DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl
+	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev libssl-dev \
+	libxslt1-dev
+DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl \
+	openssl
 deps:
 	@missing=; \
-	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter; do \
+	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter libcrypto \
+	    libxslt; do \
 		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
-	for t in jq xmllint mandoc prove sqlite3 xlsx2csv; do \
+	for t in jq xmllint mandoc prove sqlite3 xlsx2csv openssl; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
 	/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing=yes; \
 	if [ -n "$$missing" ]; then \
@@ -120,7 +123,8 @@ install: all
 		$(DESTDIR)$(DATADIR)/policy \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
-	cp share/regions.tsv $(DESTDIR)$(DATADIR)/
+	cp share/regions.tsv share/receipt.xsd share/receipt.xsl \
+		$(DESTDIR)$(DATADIR)/
 	cp share/policy/*.json $(DESTDIR)$(DATADIR)/policy/
 	cp share/examples/* $(DESTDIR)$(DATADIR)/examples/
 	cp $(wildcard $(MAN1)) $(DESTDIR)$(MANDIR)/man1/
@@ -128,7 +132,8 @@ install: all
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
-	rm -f $(DESTDIR)$(DATADIR)/regions.tsv
+	rm -f $(DESTDIR)$(DATADIR)/regions.tsv $(DESTDIR)$(DATADIR)/receipt.xsd \
+		$(DESTDIR)$(DATADIR)/receipt.xsl
 	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/policy/*.json))
 	-rmdir $(DESTDIR)$(DATADIR)/policy
 	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/examples/*))
