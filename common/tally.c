@@ -326,6 +326,10 @@ jm_tally_sheet(const struct jm_tally *t, json_object *o, char *buf,
 	else
 		snprintf(buf, sz, "%s%s%s", a ? a : "", a ? " " : "",
 		    b ? b : "(未填写村)");
+	/* the names of jm's own sheets are not a village's */
+	if (strcmp(buf, "汇总") == 0 || strcmp(buf, "名单") == 0)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s",
+		    t->by == JM_BY_TOWN ? "(乡镇)" : "(村)");
 	return buf;
 }
 

@@ -3,7 +3,7 @@
 # and jm-pay; read back by jm, by python3's csv module, by openpyxl and by
 # xlsx2csv; spreadsheet damage in CSV input; workbooks never written over.
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 54
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 cd "$T" || exit 2
 PY=/usr/bin/python3
@@ -110,6 +110,9 @@ check_eq "xlsx2csv | jm-register --csv: the workbook's people, registered" "20 e
 	"$(jq -r .registration.status fromxlsx.jsonl | sort | uniq -c | awk '{print $1, $2}')"
 check_eq "--summary-by none: the people on one sheet" "汇总|名单" \
 	"$(jm-quote --format xlsx --summary-by none -o one.xlsx bound.jsonl 2>/dev/null; $PY -c 'import openpyxl,sys; print("|".join(openpyxl.load_workbook(sys.argv[1]).sheetnames))' one.xlsx)"
+sed -n 1p bound.jsonl | jq -c 'del(.town) | .village = "汇总"' >huizong.jsonl
+check_eq "a village named 汇总 does not write into the summary sheet" "汇总|汇总(村)" \
+	"$(jm-quote --format xlsx -o hz.xlsx huizong.jsonl 2>/dev/null; $PY -c 'import openpyxl,sys; print("|".join(openpyxl.load_workbook(sys.argv[1]).sheetnames))' hz.xlsx)"
 jm-quote --report --format xlsx -o report.xlsx bound.jsonl 2>/dev/null
 check_eq "--report --format xlsx: the report alone" "汇总 5" \
 	"$($PY -c 'import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); print("|".join(wb.sheetnames), wb.active.max_row)' report.xlsx)"
