@@ -22,6 +22,8 @@ cr=$(printf '\r')
 inputs() {
 	# the sample household that is installed, as the pages describe it
 	cp "$TESTS/../share/examples/family.jsonl" "$1/family.jsonl"
+	# the receipt's schema, as a third party has it beside a receipt
+	cp "$TESTS/../share/receipt.xsd" "$1/receipt.xsd"
 	# as Excel saves "CSV UTF-8": a byte-order mark and CR LF
 	{
 		printf '\357\273\277'
