@@ -124,7 +124,7 @@ bind_payer(const char *id, const char *name, const char *phone,
 	if (B.code)
 		json_object_object_add(req, "code",
 		    json_object_new_string(B.code));
-	rc = B.p->ops->bind(B.p, req, &resp, err);
+	rc = jm_call(B.p, "bind", req, &resp, err);
 	json_object_put(req);
 	if (rc < 0)
 		return -1;
@@ -247,7 +247,7 @@ one(struct jm_rec *r, void *ctx)
 		return;
 	}
 	req = member_request(r);
-	rc = B.p->ops->add_member(B.p, req, &resp, &err);
+	rc = jm_call(B.p, "member", req, &resp, &err);
 	json_object_put(req);
 	if (rc < 0) {
 		if (err.temporary)
@@ -325,7 +325,7 @@ status(void)
 	}
 	req = json_object_new_object();
 	json_object_object_add(req, "token", json_object_new_string(B.s.token));
-	valid = B.p->ops->session(B.p, req, &resp, &err) == 0;
+	valid = jm_call(B.p, "session", req, &resp, &err) == 0;
 	json_object_put(req);
 	json_object_put(resp);
 	if (jm_opts.format_set && strcmp(jm_opts.format, "json") == 0) {
@@ -370,7 +370,7 @@ logout(void)
 		json_object_object_add(req, "token",
 		    json_object_new_string(B.s.token));
 		jm_platform_begin(B.p);
-		if (B.p->ops->logout(B.p, req, &resp, &err) < 0)
+		if (jm_call(B.p, "logout", req, &resp, &err) < 0)
 			jm_warn(_("the platform did not end the session: %s"),
 			    err.msg);
 		jm_platform_commit(B.p);

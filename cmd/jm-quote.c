@@ -237,28 +237,43 @@ advise(struct jm_rec *r, json_object *q, const char *aid)
  * record's quote keeps to the documented keys (the group is in
  * registration.aid). A failed quote leaves no stale quote behind.
  */
+static struct jm_calls calls;
+
+/* Check every ID number, then quote the batch: up to --jobs at once. */
 static void
-one(struct jm_rec *r, void *ctx)
+prepare(struct jm_rec *r, size_t n, void *ctx)
 {
-	struct jm_perr err = {0};
-	json_object *req, *resp = NULL;
-	const char *s;
-	char aid[32] = "", id[sizeof ((struct jm_id *)0)->no];
+	char id[sizeof ((struct jm_id *)0)->no];
+	size_t i;
 	int rc;
 
 	(void)ctx;
-	if ((rc = check_id(r, id)) < 0) {
-		json_object_object_del(r->obj, "quote");
+	jm_calls_start(&calls, r, n);
+	if (!Q.token)
+		Q.token = jm_session_token(Q.p->endpoint);
+	for (i = 0; i < n; i++)
+		if (jm_rec_mine(&r[i], "quote") && (rc = check_id(&r[i],
+		    id)) >= 0)
+			calls.req[i] = request(&r[i], rc ? id : NULL);
+	jm_calls_run(Q.p, "quote", &calls);
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	json_object *resp = NULL;
+	struct jm_perr *err;
+	const char *s;
+	char aid[32] = "";
+	int rc = jm_calls_answer(&calls, r, &resp, &err);
+
+	(void)ctx;
+	if (rc > 0)
 		return;
-	}
-	req = request(r, rc ? id : NULL);
-	rc = Q.p->ops->quote(Q.p, req, &resp, &err);
-	json_object_put(req);
 	if (rc < 0) {
-		if (err.temporary)
+		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
-		json_object_object_del(r->obj, "quote");
-		jm_rec_error(r, err.code, "%s", err.msg);
+		jm_rec_error(r, err->code, "%s", err->msg);
 		return;
 	}
 	if (jm_get_str(resp, "aid", &s, NULL) > 0)
@@ -404,8 +419,8 @@ finish_output(void)
 int
 main(int argc, char **argv)
 {
-	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
-	    .emit = emit};
+	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
+	    .commit = commit, .emit = emit, .owns = "quote"};
 	struct jm_in *in;
 
 	jm_init("jm-quote");
@@ -419,6 +434,7 @@ main(int argc, char **argv)
 	start_output();
 	jm_run(in, &step);
 	jm_in_close(in);
+	jm_calls_free(&calls);
 	jm_platform_close(Q.p);
 	finish_output();
 	return jm_finish();

@@ -161,6 +161,13 @@ commit(void *ctx)
 }
 
 static void
+prepare(struct jm_rec *r, size_t n, void *ctx)
+{
+	(void)ctx;
+	jm_receipts_prefetch(R.rs, r, n);
+}
+
+static void
 one(struct jm_rec *r, void *ctx)
 {
 	const char *path;
@@ -262,8 +269,8 @@ summary(void)
 int
 main(int argc, char **argv)
 {
-	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
-	    .emit = emit, .owns = "receipt"};
+	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
+	    .commit = commit, .emit = emit, .owns = "receipt"};
 	struct jm_findings found = {0};
 	struct jm_in *in;
 	int i;

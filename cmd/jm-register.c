@@ -83,28 +83,48 @@ compare(struct jm_rec *r, json_object *reg, const char *key)
 		    "says %s"), key, theirs ? theirs : _("none"), mine);
 }
 
+static struct jm_calls calls;
+
+/* Check every person, then register the batch: up to --jobs at once. */
+static void
+prepare(struct jm_rec *r, size_t n, void *ctx)
+{
+	struct jm_person pe;
+	const char *code;
+	char msg[512];
+	size_t i;
+
+	jm_calls_start(&calls, r, n);
+	for (i = 0; i < n; i++) {
+		if (!jm_rec_mine(&r[i], "registration"))
+			continue;
+		if ((code = jm_person_check(r[i].obj, jm_today(), &pe, msg,
+		    sizeof msg))) {
+			jm_rec_error(&r[i], code, "%s", msg);
+			continue;
+		}
+		if (pe.has_id)
+			json_object_object_add(r[i].obj, "id_no",
+			    json_object_new_string(pe.id.no));
+		calls.req[i] = json_object_get(r[i].obj);
+	}
+	jm_calls_run(ctx, "register", &calls);
+}
+
 static void
 one(struct jm_rec *r, void *ctx)
 {
-	struct jm_platform *p = ctx;
-	struct jm_person pe;
-	struct jm_perr err = {0};
 	json_object *resp = NULL;
-	const char *code;
-	char msg[512];
+	struct jm_perr *err;
+	int rc = jm_calls_answer(&calls, r, &resp, &err);
 
-	if ((code = jm_person_check(r->obj, jm_today(), &pe, msg,
-	    sizeof msg))) {
-		jm_rec_error(r, code, "%s", msg);
+	(void)ctx;
+	if (rc > 0)
 		return;
-	}
-	if (pe.has_id)
-		json_object_object_add(r->obj, "id_no",
-		    json_object_new_string(pe.id.no));
-	if (p->ops->register_person(p, r->obj, &resp, &err) < 0) {
-		if (err.temporary)
+	if (rc < 0) {
+		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err.code, "%s", err.msg);
+		jm_rec_error(r, err->code, "%s", err->msg);
 		return;
 	}
 	compare(r, resp, "region");
@@ -145,8 +165,8 @@ main(int argc, char **argv)
 	struct jm_platform *p;
 	struct jm_in *in;
 	struct jm_export *ex = NULL;
-	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
-	    .owns = "registration"};
+	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
+	    .commit = commit, .owns = "registration"};
 
 	jm_init("jm-register");
 	jm_opts.formats = "json,text,csv,xlsx";
@@ -166,6 +186,7 @@ main(int argc, char **argv)
 	jm_run(in, &step);
 	jm_export_close(ex);
 	jm_in_close(in);
+	jm_calls_free(&calls);
 	jm_platform_close(p);
 	return jm_finish();
 }

@@ -85,7 +85,7 @@ one(struct jm_rec *r, void *ctx)
 	struct jm_perr err = {0};
 	json_object *resp = NULL;
 
-	if (p->ops->fixture(p, r->obj, &resp, &err) < 0) {
+	if (jm_call(p, "fixture", r->obj, &resp, &err) < 0) {
 		jm_rec_error(r, err.code, "%s", err.msg);
 		return;
 	}
@@ -106,12 +106,13 @@ emit(struct jm_rec *r, void *ctx)
 static void
 public_key(struct jm_platform *p)
 {
-	json_object *resp = NULL, *v;
+	json_object *req = json_object_new_object(), *resp = NULL, *v;
 	struct jm_perr err = {0};
 
 	jm_platform_begin(p);
-	if (p->ops->public_key(p, NULL, &resp, &err) < 0)
+	if (jm_call(p, "public-key", req, &resp, &err) < 0)
 		jm_die("%s", err.msg);
+	json_object_put(req);
 	jm_platform_commit(p);
 	json_object_object_get_ex(resp, "public_key", &v);
 	fputs(json_object_get_string(v), stdout);

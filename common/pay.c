@@ -49,6 +49,7 @@ struct jm_pay {
 	int64_t spent;
 	int capped;
 	struct jm_pay_totals t;
+	struct jm_calls calls;
 };
 
 /* Tests kill jm-pay at each state of the journal: JM_TEST_KILL_AT=POINT
@@ -86,6 +87,7 @@ jm_pay_free(struct jm_pay *pay)
 	if (!pay)
 		return;
 	jm_journal_close(pay->j);
+	jm_calls_free(&pay->calls);
 	free(pay->slots);
 	free(pay);
 }
@@ -155,7 +157,7 @@ requote(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	json_object_object_add(req, "year", json_object_new_int(s->a.year));
 	json_object_object_add(req, "item", json_object_new_string(s->a.item));
 	json_object_object_add(req, "kind", json_object_new_string(s->a.kind));
-	if (pay->p->ops->quote(pay->p, req, &q, &err) < 0) {
+	if (jm_call(pay->p, "quote", req, &q, &err) < 0) {
 		if (err.temporary)
 			jm_exit_note(JM_EXIT_TEMP);
 		jm_rec_error(r, err.code, _("the quote expired and could not "
@@ -234,7 +236,8 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	s->act = A_PASS;
 	if (r->failed || jm_rec_passes(r))
 		return;
-	json_object_object_del(r->obj, "payment");	/* a stale one */
+	if (json_object_object_get_ex(r->obj, "payment", NULL))
+		json_object_object_add(r->obj, "payment", NULL);  /* stale */
 	if (read_quote(r, s, &expires) < 0)
 		return;
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
@@ -268,6 +271,8 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	}
 }
 
+static void send_all(struct jm_pay *);
+
 void
 jm_pay_prepare(struct jm_rec *recs, size_t n, void *ctx)
 {
@@ -294,6 +299,7 @@ jm_pay_prepare(struct jm_rec *recs, size_t n, void *ctx)
 	jm_journal_commit(pay->j);	/* the intents are on disk */
 	fault_point("intents");
 	jm_platform_begin(pay->p);
+	send_all(pay);
 }
 
 static json_object *
@@ -338,41 +344,55 @@ not_processed(const char *code)
 	    || !strcmp(code, "PLATFORM_ERROR");
 }
 
-/* Send one attempt, retrying what may be retried with the same key. */
+/* What the platform said of an attempt. */
 void
 jm_pay_one(struct jm_rec *r, void *ctx)
 {
 	struct jm_pay *pay = ctx;
 	struct slot *s = &pay->slots[r - pay->base];
-	json_object *req, *resp = NULL;
-	int try, rc;
+	json_object *resp = NULL;
+	struct jm_perr *err;
+	int rc;
 
-	if (s->act != A_SEND || pay->o.dry_run)
+	if (s->act != A_SEND || pay->o.dry_run ||
+	    (rc = jm_calls_answer(&pay->calls, r, &resp, &err)) > 0)
 		return;
-	if ((size_t)(r - pay->base) == pay->n / 2)
-		fault_point("half-sent");
-	req = request(pay, &s->a);
-	for (try = 0;; try++) {
-		rc = pay->p->ops->pay(pay->p, req, &resp, &s->err);
-		if (rc == 0 || !s->err.temporary || try + 1 == JM_RETRY_TRIES)
-			break;
-		jm_sleep_ms(jm_backoff_ms(try, 0));
-	}
-	json_object_put(req);
-	if (rc < 0 && not_processed(s->err.code)) {
-		s->unsent = 1;	/* the journal keeps it pending */
-	} else if (rc == 0) {
-		snprintf(s->a.state, sizeof s->a.state, "paid");
-		take(s->a.order_id, sizeof s->a.order_id, resp, "order_id");
-		take(s->a.txn_id, sizeof s->a.txn_id, resp, "txn_id");
-		take(s->a.paid_at, sizeof s->a.paid_at, resp, "paid_at");
-		s->a.code[0] = '\0';
-	} else {
+	if (rc < 0) {
+		s->err = *err;
+		if (not_processed(err->code)) {
+			s->unsent = 1;	/* the journal keeps it pending */
+			return;
+		}
 		snprintf(s->a.state, sizeof s->a.state, "%s",
-		    s->err.temporary ? "unknown" : "declined");
-		snprintf(s->a.code, sizeof s->a.code, "%s", s->err.code);
+		    err->temporary ? "unknown" : "declined");
+		snprintf(s->a.code, sizeof s->a.code, "%s", err->code);
+		return;
 	}
+	snprintf(s->a.state, sizeof s->a.state, "paid");
+	take(s->a.order_id, sizeof s->a.order_id, resp, "order_id");
+	take(s->a.txn_id, sizeof s->a.txn_id, resp, "txn_id");
+	take(s->a.paid_at, sizeof s->a.paid_at, resp, "paid_at");
+	s->a.code[0] = '\0';
 	json_object_put(resp);
+}
+
+/* Send every attempt of the batch, up to --jobs at once, each retried with
+ * its key while the failure is temporary. Tests may kill jm-pay when half
+ * of them are sent. */
+static void
+send_all(struct jm_pay *pay)
+{
+	struct jm_calls *c = &pay->calls;
+	size_t i, half = pay->n / 2;
+
+	jm_calls_start(c, pay->base, pay->n);
+	for (i = 0; i < pay->n; i++)
+		if (pay->slots[i].act == A_SEND)
+			c->req[i] = request(pay, &pay->slots[i].a);
+	jm_call_many(pay->p, "pay", c->req, c->resp, c->err, half);
+	fault_point("half-sent");
+	jm_call_many(pay->p, "pay", c->req + half, c->resp + half,
+	    c->err + half, pay->n - half);
 }
 
 static json_object *

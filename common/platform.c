@@ -1,13 +1,18 @@
 /* platform.c - choosing the platform of --endpoint, batches, errors */
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "opts.h"
+#include "http.h"
 #include "paths.h"
 #include "platform.h"
+#include "retry.h"
+#include "stream.h"
 #include "util.h"
 
 void
@@ -34,6 +39,117 @@ absolute(const char *path)
 	return jm_asprintf("%s/%s", cwd, path);
 }
 
+#define OP(name, field, write, retry) \
+	{name, offsetof(struct jm_platform_ops, field), write, retry}
+
+/* One definition of the protocol: the HTTP client and server use it. A
+ * payment may be sent again: its key makes it idempotent. A fixture may
+ * not: a second paid fixture is a second payment. */
+const struct jm_op_def jm_op_defs[] = {
+	OP("register", register_person, 1, 1),
+	OP("bind", bind, 1, 1),
+	OP("logout", logout, 1, 1),
+	OP("session", session, 0, 1),
+	OP("member", add_member, 1, 1),
+	OP("quote", quote, 0, 1),
+	OP("fixture", fixture, 1, 0),
+	OP("pay", pay, 1, 1),
+	OP("payment", payment, 0, 1),
+	OP("payments", payments, 0, 1),
+	OP("receipt", receipt, 1, 1),
+	OP("public-key", public_key, 1, 1),
+	{NULL, 0, 0, 0},
+};
+
+const struct jm_op_def *
+jm_op_def(const char *name)
+{
+	const struct jm_op_def *d;
+
+	for (d = jm_op_defs; d->name; d++)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+jm_op_fn *
+jm_op_fn_of(const struct jm_platform_ops *ops, const struct jm_op_def *d)
+{
+	return *(jm_op_fn *const *)((const char *)ops + d->offset);
+}
+
+int
+jm_op_run(struct jm_platform *p, jm_op_fn *fn, json_object *req,
+    json_object **resp, struct jm_perr *err)
+{
+	int rc;
+
+	if (p->ops->mark)
+		p->ops->mark(p);
+	rc = fn(p, req, resp, err);
+	if (p->ops->unmark)
+		p->ops->unmark(p, rc < 0 && err->code &&
+		    !strcmp(err->code, "PLATFORM_ERROR"));
+	return rc;
+}
+
+/* One call, retried while the failure is temporary and it may be. */
+static int
+call_retrying(struct jm_platform *p, const struct jm_op_def *d,
+    json_object *req, json_object **resp, struct jm_perr *err)
+{
+	jm_op_fn *fn = jm_op_fn_of(p->ops, d);
+	int try, rc;
+
+	if (!fn) {
+		jm_perr_set(err, "NOT_OFFERED", _("the platform does not offer "
+		    "'%s'"), d->name);
+		return -1;
+	}
+	for (try = 0;; try++) {
+		*resp = NULL;
+		memset(err, 0, sizeof *err);
+		rc = jm_op_run(p, fn, req, resp, err);
+		if (rc == 0 || !err->temporary || !d->retry ||
+		    try + 1 == JM_RETRY_TRIES)
+			return rc;
+		jm_sleep_ms(jm_backoff_ms(try, err->retry_after_ms));
+	}
+}
+
+int
+jm_call(struct jm_platform *p, const char *op, json_object *req,
+    json_object **resp, struct jm_perr *err)
+{
+	const struct jm_op_def *d = jm_op_def(op);
+
+	if (!d)
+		jm_die(_("internal error: no operation '%s'"), op);
+	if (p->many) {
+		p->many(p, d, &req, resp, err, 1);
+		return err->code ? -1 : 0;
+	}
+	return call_retrying(p, d, req, resp, err);
+}
+
+void
+jm_call_many(struct jm_platform *p, const char *op, json_object **req,
+    json_object **resp, struct jm_perr *err, size_t n)
+{
+	const struct jm_op_def *d = jm_op_def(op);
+	size_t i;
+
+	if (!d)
+		jm_die(_("internal error: no operation '%s'"), op);
+	if (p->many) {
+		p->many(p, d, req, resp, err, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (req[i])
+			call_retrying(p, d, req[i], &resp[i], &err[i]);
+}
+
 struct jm_platform *
 jm_platform_open(void)
 {
@@ -50,8 +166,27 @@ jm_platform_open(void)
 		free(path);
 		return p;
 	}
-	jm_die(_("%s: the HTTP platform is not built yet; use the embedded "
-	    "sandbox (--endpoint sandbox:)"), e);
+	return jm_http_open(e);
+}
+
+/* Error codes from a platform's answers, as the static strings errors
+ * carry: known ones, else a copy kept for the program's life. */
+const char *
+jm_intern_code(const char *code)
+{
+	static char **seen;
+	static size_t nseen;
+	size_t i;
+
+	if (!code || !*code || strlen(code) > 40 ||
+	    strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") !=
+	    strlen(code))
+		return "BAD_RESPONSE";
+	for (i = 0; i < nseen; i++)
+		if (!strcmp(seen[i], code))
+			return seen[i];
+	seen = jm_realloc(seen, (nseen + 1) * sizeof *seen);
+	return seen[nseen++] = jm_strdup(code);
 }
 
 void
@@ -95,4 +230,69 @@ jm_platform_commit(struct jm_platform *p)
 	if (p->ops->commit && p->ops->commit(p) < 0)
 		jm_die(_("%s: cannot commit: nothing of this batch was "
 		    "written out"), p->endpoint);
+}
+
+static void
+calls_clear(struct jm_calls *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		json_object_put(c->req[i]);
+		json_object_put(c->resp[i]);
+	}
+}
+
+void
+jm_calls_start(struct jm_calls *c, struct jm_rec *base, size_t n)
+{
+	calls_clear(c);
+	if (n > c->cap) {
+		c->req = jm_realloc(c->req, n * sizeof *c->req);
+		c->resp = jm_realloc(c->resp, n * sizeof *c->resp);
+		c->err = jm_realloc(c->err, n * sizeof *c->err);
+		c->cap = n;
+	}
+	memset(c->req, 0, n * sizeof *c->req);
+	memset(c->resp, 0, n * sizeof *c->resp);
+	memset(c->err, 0, n * sizeof *c->err);
+	c->base = base;
+	c->n = n;
+}
+
+void
+jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
+{
+	jm_call_many(p, op, c->req, c->resp, c->err, c->n);
+}
+
+int
+jm_calls_answer(struct jm_calls *c, const struct jm_rec *r,
+    json_object **resp, struct jm_perr **err)
+{
+	uintptr_t ur = (uintptr_t)r, ub = (uintptr_t)c->base;
+	size_t i;
+
+	/* a record of another batch, or made up (reconciliation) */
+	if (!c->base || ur < ub || ur >= ub + c->n * sizeof *r)
+		return 1;
+	i = (size_t)(r - c->base);
+	if (!c->req[i])
+		return 1;
+	*err = &c->err[i];
+	if (c->err[i].code)
+		return -1;
+	*resp = c->resp[i];
+	c->resp[i] = NULL;
+	return 0;
+}
+
+void
+jm_calls_free(struct jm_calls *c)
+{
+	calls_clear(c);
+	free(c->req);
+	free(c->resp);
+	free(c->err);
+	memset(c, 0, sizeof *c);
 }

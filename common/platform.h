@@ -10,7 +10,10 @@ struct jm_perr {
 	const char *code;	/* stable error code, e.g. NOT_REGISTERED */
 	char msg[512];
 	int temporary;		/* unreachable or busy: try again later */
+	long retry_after_ms;	/* what the platform asked (Retry-After) */
 };
+
+struct jm_op_def;
 
 struct jm_platform;
 
@@ -26,6 +29,10 @@ struct jm_platform_ops {
 	const char *kind;		/* "sandbox", "http" */
 	int (*begin)(struct jm_platform *, int write);	/* start a batch */
 	int (*commit)(struct jm_platform *);	/* make it durable */
+	/* around one operation in a batch: a failure of the platform itself
+	 * undoes what the operation had written, nothing else */
+	void (*mark)(struct jm_platform *);
+	void (*unmark)(struct jm_platform *, int undo);
 	void (*close)(struct jm_platform *);
 	jm_op_fn *register_person;	/* 参保登记 */
 	jm_op_fn *bind;			/* bind the payer: a session token */
@@ -45,7 +52,35 @@ struct jm_platform {
 	const struct jm_platform_ops *ops;
 	char *endpoint;
 	void *impl;
+	/* several requests at once (HTTP): NULL for one after the other */
+	void (*many)(struct jm_platform *, const struct jm_op_def *,
+	    json_object **req, json_object **resp, struct jm_perr *, size_t n);
 };
+
+/* The operations by name: the protocol's paths, POST /v1/NAME, with what
+ * may be done again after a failure nobody can see the end of. */
+struct jm_op_def {
+	const char *name;
+	size_t offset;		/* of the operation in jm_platform_ops */
+	int write;		/* changes the platform */
+	int retry;		/* safe to send again (idempotent) */
+};
+
+extern const struct jm_op_def jm_op_defs[];
+const struct jm_op_def *jm_op_def(const char *name);
+jm_op_fn *jm_op_fn_of(const struct jm_platform_ops *, const struct jm_op_def *);
+
+/* One operation, inside its savepoint where the platform has them. */
+int jm_op_run(struct jm_platform *, jm_op_fn *, json_object *req,
+    json_object **resp, struct jm_perr *);
+/* Call an operation, retrying what may be retried (temporary failures:
+ * unreachable, busy, 5xx, 429) with capped backoff and full jitter. */
+int jm_call(struct jm_platform *, const char *op, json_object *req,
+    json_object **resp, struct jm_perr *);
+/* n calls of one operation (NULL requests skipped), up to --jobs at once
+ * where the platform can; each as jm_call. */
+void jm_call_many(struct jm_platform *, const char *op, json_object **req,
+    json_object **resp, struct jm_perr *, size_t n);
 
 /* Open the platform of jm_opts.endpoint; dies (exit 2) when it cannot. */
 struct jm_platform *jm_platform_open(void);
@@ -55,6 +90,9 @@ void jm_platform_close(struct jm_platform *);
 void jm_platform_begin(struct jm_platform *);
 void jm_platform_begin_read(struct jm_platform *);
 void jm_platform_commit(struct jm_platform *);
+/* An error code read from a platform, as a static string (UPPER_SNAKE,
+ * else BAD_RESPONSE). */
+const char *jm_intern_code(const char *);
 void jm_perr_set(struct jm_perr *, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -63,5 +101,22 @@ struct jm_platform *jm_sandbox_open(const char *path);
 /* Let the sandbox issue receipts (libcrypto, libxml2): call before opening
  * it, from the programs that need receipts. */
 void jm_sandbox_receipts(void);
+
+/* The requests of a batch, one per record (NULL: none), and the answers:
+ * a step's prepare fills them and runs them, its one reads them. */
+struct jm_rec;
+struct jm_calls {
+	struct jm_rec *base;
+	json_object **req, **resp;
+	struct jm_perr *err;
+	size_t n, cap;
+};
+void jm_calls_start(struct jm_calls *, struct jm_rec *base, size_t n);
+void jm_calls_run(struct jm_platform *, const char *op, struct jm_calls *);
+/* The answer for a record: 0 and *resp (the caller takes it), -1 and
+ * *err, or 1 when it sent nothing. */
+int jm_calls_answer(struct jm_calls *, const struct jm_rec *,
+    json_object **resp, struct jm_perr **err);
+void jm_calls_free(struct jm_calls *);
 
 #endif

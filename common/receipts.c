@@ -18,6 +18,7 @@
 #include "util.h"
 
 struct jm_receipts {
+	struct jm_calls calls;	/* a batch's receipts, fetched at once */
 	struct jm_platform *p;
 	struct jm_journal *j;
 	char *dir, *keyfile, *pub, fp[65];
@@ -70,6 +71,7 @@ jm_receipts_free(struct jm_receipts *rs)
 	if (!rs)
 		return;
 	jm_journal_close(rs->j);
+	jm_calls_free(&rs->calls);
 	free(rs->dir);
 	free(rs->keyfile);
 	free(rs->pub);
@@ -78,11 +80,27 @@ jm_receipts_free(struct jm_receipts *rs)
 
 /* The platform's public key: --key, else asked once (and kept in keys/
  * of the data folder, so that stored receipts verify offline). */
+/* The platform's public key, asked for; NULL with a message. */
+static char *
+ask_key(struct jm_receipts *rs, char *msg, size_t sz)
+{
+	json_object *req = json_object_new_object(), *resp = NULL, *v;
+	struct jm_perr err = {0};
+	char *pem = NULL;
+
+	if (jm_call(rs->p, "public-key", req, &resp, &err) < 0)
+		snprintf(msg, sz, _("the platform's public key: %s"),
+		    err.msg[0] ? err.msg : _("not offered"));
+	else if (json_object_object_get_ex(resp, "public_key", &v))
+		pem = jm_strdup(json_object_get_string(v));
+	json_object_put(req);
+	json_object_put(resp);
+	return pem;
+}
+
 static const char *
 platform_key(struct jm_receipts *rs, char *msg, size_t sz)
 {
-	json_object *resp = NULL, *v;
-	struct jm_perr err = {0};
 	size_t n;
 
 	if (rs->pub)
@@ -90,16 +108,8 @@ platform_key(struct jm_receipts *rs, char *msg, size_t sz)
 	if (rs->keyfile) {
 		if (!(rs->pub = jm_read_file(rs->keyfile, 65536, &n)))
 			jm_die("%s: %s", rs->keyfile, strerror(errno));
-	} else if (!rs->p->ops->public_key || rs->p->ops->public_key(rs->p,
-	    NULL, &resp, &err) < 0) {
-		snprintf(msg, sz, _("the platform's public key: %s"),
-		    err.msg[0] ? err.msg : _("not offered"));
+	} else if (!(rs->pub = ask_key(rs, msg, sz)))
 		return NULL;
-	} else {
-		json_object_object_get_ex(resp, "public_key", &v);
-		rs->pub = jm_strdup(json_object_get_string(v));
-		json_object_put(resp);
-	}
 	if (jm_sm2_fingerprint(rs->pub, rs->fp) < 0)
 		jm_die(_("the platform's public key is not an SM2 key"));
 	return rs->pub;
@@ -190,25 +200,55 @@ still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 	return same;
 }
 
-static char *
-fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
+static json_object *
+receipt_request(struct jm_receipts *rs, const char *order)
 {
-	json_object *req = json_object_new_object(), *resp = NULL, *v;
+	json_object *req = json_object_new_object();
 	const char *token = jm_session_token(rs->p->endpoint);
-	struct jm_perr err = {0};
-	char *xml = NULL;
 
 	if (token)
 		json_object_object_add(req, "token",
 		    json_object_new_string(token));
 	json_object_object_add(req, "order_id", json_object_new_string(order));
-	if (rs->p->ops->receipt(rs->p, req, &resp, &err) < 0) {
-		if (err.temporary)
+	return req;
+}
+
+void
+jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
+{
+	struct jm_stored s;
+	const char *order;
+	int64_t amount;
+	size_t i;
+
+	jm_calls_start(&rs->calls, r, n);
+	for (i = 0; i < n; i++)
+		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
+		    &amount) && !still_stored(rs, order, &s))
+			rs->calls.req[i] = receipt_request(rs, order);
+	jm_calls_run(rs->p, "receipt", &rs->calls);
+}
+
+/* The document: fetched with the batch, or now. */
+static char *
+fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
+{
+	json_object *req, *resp = NULL, *v;
+	struct jm_perr one = {0}, *err = &one;
+	char *xml = NULL;
+	int rc = jm_calls_answer(&rs->calls, r, &resp, &err);
+
+	if (rc > 0) {
+		req = receipt_request(rs, order);
+		rc = jm_call(rs->p, "receipt", req, &resp, err);
+		json_object_put(req);
+	}
+	if (rc < 0) {
+		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err.code, "%s", err.msg);
+		jm_rec_error(r, err->code, "%s", err->msg);
 	} else if (json_object_object_get_ex(resp, "xml", &v))
 		xml = jm_strdup(json_object_get_string(v));
-	json_object_put(req);
 	json_object_put(resp);
 	return xml;
 }

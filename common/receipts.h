@@ -16,6 +16,8 @@ struct jm_receipts;
 struct jm_receipts *jm_receipts_new(struct jm_platform *, const char *dir,
     const char *key);
 void jm_receipts_free(struct jm_receipts *);
+/* Fetch the batch's missing receipts at once (--jobs); a step's prepare. */
+void jm_receipts_prefetch(struct jm_receipts *, struct jm_rec *, size_t n);
 /* The receipt of a paid record: adds the receipt key, or an error. Returns
  * the stored file's path (valid until the next call), or NULL. */
 const char *jm_receipts_one(struct jm_receipts *, struct jm_rec *);

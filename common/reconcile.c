@@ -114,7 +114,7 @@ resolve(struct run *r, struct jm_attempt *a)
 
 	json_object_object_add(req, "token", json_object_new_string(r->token));
 	json_object_object_add(req, "key", json_object_new_string(a->key));
-	if (r->p->ops->payment(r->p, req, &resp, &err) < 0) {
+	if (jm_call(r->p, "payment", req, &resp, &err) < 0) {
 		json_object_put(req);
 		jm_exit_note(err.temporary ? JM_EXIT_TEMP : JM_EXIT_FAIL);
 		r->f->failed++;
@@ -179,7 +179,7 @@ platform_list(struct run *r)
 	if (r->since)
 		json_object_object_add(req, "since",
 		    json_object_new_string(r->since));
-	rc = r->p->ops->payments(r->p, req, &resp, &err);
+	rc = jm_call(r->p, "payments", req, &resp, &err);
 	json_object_put(req);
 	if (rc < 0) {
 		jm_errmsg(_("the platform's list of payments: %s"), err.msg);

@@ -210,11 +210,25 @@ migrate(struct sandbox *sb)
 	jm_sb_exec(sb, "COMMIT");
 }
 
+/* A statement stepped to a row and not reset holds a read snapshot open,
+ * past COMMIT: the next BEGIN IMMEDIATE then fails at once (SQLITE_BUSY
+ * without waiting) when another program wrote meanwhile. */
+static void
+reset_all(struct sandbox *sb)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof sb->stmts / sizeof sb->stmts[0]; i++)
+		if (sb->stmts[i])
+			sqlite3_reset(sb->stmts[i]);
+}
+
 static int
 sb_begin(struct jm_platform *p, int write)
 {
 	struct sandbox *sb = p->impl;
 
+	reset_all(sb);
 	int rc = sqlite3_exec(sb->db, write ? "BEGIN IMMEDIATE" : "BEGIN",
 	    NULL, NULL, NULL);
 
@@ -231,9 +245,34 @@ sb_commit(struct jm_platform *p)
 {
 	struct sandbox *sb = p->impl;
 
+	reset_all(sb);
 	sb->in_batch = 0;
 	return sqlite3_exec(sb->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
 	    0 : -1;
+}
+
+static void
+sb_mark(struct jm_platform *p)
+{
+	sqlite3_stmt *st = jm_sb_stmt(p->impl, SB_SAVEPOINT, "SAVEPOINT op");
+
+	sqlite3_step(st);
+	sqlite3_reset(st);
+}
+
+static void
+sb_unmark(struct jm_platform *p, int undo)
+{
+	sqlite3_stmt *st;
+
+	if (undo) {
+		st = jm_sb_stmt(p->impl, SB_ROLLBACK_TO, "ROLLBACK TO op");
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	st = jm_sb_stmt(p->impl, SB_RELEASE, "RELEASE op");
+	sqlite3_step(st);
+	sqlite3_reset(st);
 }
 
 static void
@@ -257,6 +296,8 @@ static struct jm_platform_ops sandbox_ops = {
 	.kind = "sandbox",
 	.begin = sb_begin,
 	.commit = sb_commit,
+	.mark = sb_mark,
+	.unmark = sb_unmark,
 	.close = sb_close,
 	.register_person = jm_sb_register,
 	.bind = jm_sb_bind,

@@ -11,6 +11,28 @@
 #include "sandbox.h"
 #include "util.h"
 
+#define SETTLE_DAYS 3	/* working days from payment to 入库 */
+
+/* A paid date and the working days after it: the day it is settled. */
+struct jm_date
+jm_sb_settle_date(const char *paid_at)
+{
+	struct jm_date d = {1970, 1, 1};
+	long z;
+	int n = 0;
+
+	if (sscanf(paid_at, "%4d-%2d-%2d", &d.y, &d.m, &d.d) != 3)
+		return d;
+	z = jm_days(d);
+	while (n < SETTLE_DAYS) {
+		z++;
+		/* 1970-01-01 was a Thursday: 0 Thu ... 2 Sat, 3 Sun */
+		if ((z % 7 + 7) % 7 != 2 && (z % 7 + 7) % 7 != 3)
+			n++;
+	}
+	return jm_from_days(z);
+}
+
 #define PAY_COLS "order_id, request_hash, status, channel, amount_fen, " \
 	"txn_id, paid_at, code, message"
 

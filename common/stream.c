@@ -170,6 +170,20 @@ dup_key(const char *s, size_t n)
 	return NULL;
 }
 
+/* An error's message, UTF-8 even when what it quotes was cut to fit a
+ * buffer in the middle of a character. */
+static char *
+message(const char *fmt, va_list ap)
+{
+	char *s, *u;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		jm_die("%s", strerror(ENOMEM));
+	u = jm_utf8_repair(s, strlen(s));
+	free(s);
+	return u;
+}
+
 void
 jm_rec_bad(struct jm_rec *r, const struct jm_line *ln, const char *code,
     const char *fmt, ...)
@@ -179,8 +193,7 @@ jm_rec_bad(struct jm_rec *r, const struct jm_line *ln, const char *code,
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		jm_die("%s", strerror(ENOMEM));
+	msg = message(fmt, ap);
 	va_end(ap);
 	r->obj = json_object_new_object();
 	r->file = ln->file;
@@ -236,10 +249,10 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 		return 1;
 	}
 	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
 		jm_rec_bad(r, ln, "NOT_OBJECT", _("a record is a JSON object "
 		    "{...}, not %s"), json_type_to_name(json_object_get_type(
 		    o)));
+		json_object_put(o);
 		return 1;
 	}
 	if (count_keys(o) != sc.keys) {
@@ -440,8 +453,7 @@ jm_rec_error(struct jm_rec *r, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		jm_die("%s", strerror(ENOMEM));
+	msg = message(fmt, ap);
 	va_end(ap);
 	json_object_object_add(e, "tool", json_object_new_string(jm_prog));
 	json_object_object_add(e, "code", json_object_new_string(code));
@@ -474,6 +486,25 @@ jm_rec_passes(struct jm_rec *r)
 		json_object_object_del(r->obj, "error");
 		return 0;
 	}
+	return 1;
+}
+
+/* A stale owned key becomes null where it stands, so that the new one
+ * takes its place; a null still there when the record is written out
+ * (the step failed) is dropped. */
+static void
+stale(struct jm_rec *r, const char *owns)
+{
+	if (owns && json_object_object_get_ex(r->obj, owns, NULL))
+		json_object_object_add(r->obj, owns, NULL);
+}
+
+int
+jm_rec_mine(struct jm_rec *r, const char *owns)
+{
+	if (r->failed || jm_rec_passes(r))
+		return 0;
+	stale(r, owns);
 	return 1;
 }
 
@@ -552,6 +583,10 @@ jm_out_flush(void)
 static void
 emit(const struct jm_step *st, struct jm_rec *r)
 {
+	json_object *v;
+
+	if (st->owns && json_object_object_get_ex(r->obj, st->owns, &v) && !v)
+		json_object_object_del(r->obj, st->owns);
 	if (st->emit)
 		st->emit(r, st->ctx);
 	else
@@ -569,8 +604,7 @@ handle(const struct jm_step *st, struct jm_rec *r)
 		jm_rec_say(r, "%s", json_object_get_string(m));
 		r->unsaid = 0;
 	} else if (st->one && !r->failed && !jm_rec_passes(r)) {
-		if (st->owns)
-			json_object_object_del(r->obj, st->owns);
+		stale(r, st->owns);
 		st->one(r, st->ctx);
 	}
 }

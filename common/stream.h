@@ -48,6 +48,9 @@ void jm_rec_bad(struct jm_rec *, const struct jm_line *, const char *code,
  * This program's own earlier error is dropped so the step is tried again.
  */
 int jm_rec_passes(struct jm_rec *);
+/* A record this program handles (no error of another program), its
+ * stale owned key dropped: 1; else 0. For a step's prepare. */
+int jm_rec_mine(struct jm_rec *, const char *owns);
 /* Who the record is about, for messages: the masked ID, or "". */
 const char *jm_rec_who(json_object *, char *buf, size_t);
 /* Print "prog: file:line: who: message" on stderr. */
