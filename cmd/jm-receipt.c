@@ -93,6 +93,11 @@ parse_opt(int key, char *arg, struct argp_state *state)
 			    "each other"));
 		if (R.since && !R.reconcile)
 			argp_error(state, _("--since goes with --reconcile"));
+		if ((R.verify || R.reconcile) && jm_opts.format_set &&
+		    strcmp(jm_opts.format, "json") && strcmp(jm_opts.format,
+		    "text"))
+			argp_error(state, _("--verify and --reconcile write json "
+			    "or text, not %s"), jm_opts.format);
 		if (R.reconcile && jm_opts.nfiles)
 			argp_error(state, _("--reconcile reads no files: it "
 			    "compares the journal with the platform"));
@@ -120,8 +125,9 @@ verify_one(const char *path)
 	json_object *o;
 	int ok = jm_receipts_verify_file(R.rs, path, &rc, msg, sizeof msg);
 
-	if (!ok)
-		jm_exit_note(JM_EXIT_FAIL);
+	jm_exit_note(ok > 0 ? JM_EXIT_OK : ok < 0 ? JM_EXIT_STOP :
+	    JM_EXIT_FAIL);
+	ok = ok > 0;
 	if (strcmp(jm_opts.format, "json") == 0) {
 		o = json_object_new_object();
 		json_object_object_add(o, "file", json_object_new_string(path));
@@ -280,7 +286,8 @@ main(int argc, char **argv)
 	argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	jm_opts_resolve();
 	jm_sandbox_receipts();
-	R.p = jm_platform_open();
+	if (!R.verify)
+		R.p = jm_platform_open();
 	R.rs = jm_receipts_new(R.p, R.dir, R.key);
 	jm_out_open();
 	if (R.verify) {
@@ -308,6 +315,7 @@ main(int argc, char **argv)
 		}
 	}
 	jm_receipts_free(R.rs);
-	jm_platform_close(R.p);
+	if (R.p)
+		jm_platform_close(R.p);
 	return jm_finish();
 }

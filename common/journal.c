@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "journal.h"
 #include "paths.h"
+#include "retry.h"
 #include "util.h"
 
 enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_RGET, J_RPUT, J_EACH,
@@ -95,6 +96,19 @@ exec(struct jm_journal *j, const char *sql)
 		fail(j);
 }
 
+/* Setting WAL mode can fail busy without waiting: tried again. */
+static void
+exec_waiting(struct jm_journal *j, const char *sql)
+{
+	int rc, tries = 0;
+
+	while (((rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL)) ==
+	    SQLITE_BUSY || rc == SQLITE_LOCKED) && tries++ < 6000)
+		jm_sleep_ms(10);
+	if (rc != SQLITE_OK)
+		fail(j);
+}
+
 static sqlite3_stmt *
 stmt(struct jm_journal *j, int slot, const char *sql)
 {
@@ -141,7 +155,8 @@ jm_journal_open(void)
 		fail(j);
 	sqlite3_busy_timeout(j->db, 60000);
 	/* the intent is on disk before the request leaves */
-	exec(j, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	exec_waiting(j, "PRAGMA journal_mode = WAL");
+	exec(j, "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON");
 	migrate(j);
 	return j;

@@ -24,9 +24,13 @@ struct jm_attempt {
 struct jm_stored {
 	char order_id[40], receipt_no[40], path[4096], sha256[72];
 	char verify_code[16], issued_at[32];
+	int64_t amount;		/* read from the file, not kept in the index */
 };
 
 struct jm_journal;
+
+/* paid, or settled (入库) since: the money left the payer either way. */
+#define jm_state_paid(s) (!strcmp((s), "paid") || !strcmp((s), "settled"))
 
 /* Open (create, migrate) the journal; dies (exit 2) when unusable. */
 struct jm_journal *jm_journal_open(void);

@@ -243,7 +243,7 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
 	resend = found && pending(last.state);
-	if (found && !strcmp(last.state, "paid")) {
+	if (found && jm_state_paid(last.state)) {
 		s->a = last;
 		s->act = A_DONE;
 	} else if (!resend && s->due == 0) {
@@ -418,8 +418,8 @@ payment(const struct slot *s, const char *status, int64_t amount)
 		json_object_object_add(o, "paid_at",
 		    json_object_new_string(s->a.paid_at));
 	if (!strcmp(status, "paid"))
-		json_object_object_add(o, "settled",
-		    json_object_new_boolean(0));
+		json_object_object_add(o, "settled", json_object_new_boolean(
+		    !strcmp(s->a.state, "settled")));
 	return o;
 }
 

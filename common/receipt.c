@@ -11,6 +11,7 @@
 #include "paths.h"
 #include "receipt.h"
 #include "sm2.h"
+#include "utf8.h"
 #include "util.h"
 
 static xmlSchemaPtr schema;
@@ -26,13 +27,19 @@ deny_all(const char *url, const char *id, xmlParserCtxtPtr ctx)
 	return NULL;
 }
 
+/* The first error, on one line (libxml2 ends its messages with a
+ * newline), cut to fit at a character's end. */
 static void
 quiet(void *ctx, const xmlError *e)
 {
+	char line[1024];
+
 	(void)ctx;
-	if (e && e->message && !schema_err[0])
-		snprintf(schema_err, sizeof schema_err, "line %d: %s", e->line,
-		    e->message);
+	if (!e || !e->message || schema_err[0])
+		return;
+	snprintf(line, sizeof line, "line %d: %.*s", e->line,
+	    (int)strcspn(e->message, "\n"), e->message);
+	jm_terminal_text(line, schema_err, sizeof schema_err);
 }
 
 /* The schema from share/, read by us, so the loader can deny all. */
@@ -73,12 +80,14 @@ child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
+/* A field into its buffer: cut, if need be, at a character's end, and
+ * without control characters (the fields are shown on terminals). */
 static void
 text(xmlNodePtr n, char *buf, size_t sz)
 {
 	xmlChar *s = n ? xmlNodeGetContent(n) : NULL;
 
-	snprintf(buf, sz, "%s", s ? (const char *)s : "");
+	jm_terminal_text((const char *)s, buf, sz);
 	xmlFree(s);
 }
 
@@ -87,7 +96,7 @@ attr(xmlNodePtr n, const char *name, char *buf, size_t sz)
 {
 	xmlChar *s = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
 
-	snprintf(buf, sz, "%s", s ? (const char *)s : "");
+	jm_terminal_text((const char *)s, buf, sz);
 	xmlFree(s);
 }
 
@@ -144,25 +153,40 @@ valid(xmlDocPtr d, char *msg, size_t sz)
 	return rc == 0;
 }
 
-/* The signature over the signed lines, by the key the document names. */
-static int
-signed_by(const char *doc, size_t len, xmlNodePtr sig, const char *pub,
-    char *msg, size_t sz)
+/* The line of doc at p. */
+static long
+line_at(const char *doc, const char *p)
 {
-	char key[80], fp[65], b64[256];
+	long n = 1;
+
+	for (; doc < p; doc++)
+		n += *doc == '\n';
+	return n;
+}
+
+/* The signature over the signed lines, by the key the document names; and
+ * the content the parser read is those lines, not text elsewhere. */
+static int
+signed_by(const char *doc, size_t len, xmlNodePtr content, xmlNodePtr sig,
+    const char *pub, char *msg, size_t sz)
+{
+	char key[80], fp[65], b64[256], shown[17];
 	const char *body;
 	size_t n;
 	int rc;
 
 	attr(sig, "key", key, sizeof key);
 	text(sig, b64, sizeof b64);
-	if (!(body = jm_receipt_signed(doc, len, &n))) {
-		snprintf(msg, sz, _("the signed lines cannot be found"));
+	if (!(body = jm_receipt_signed(doc, len, &n)) ||
+	    xmlGetLineNo(content) != line_at(doc, body)) {
+		snprintf(msg, sz, _("the signed lines cannot be found, or are "
+		    "not the content read"));
 		return 0;
 	}
 	if (jm_sm2_fingerprint(pub, fp) < 0 || strcmp(fp, key) != 0) {
-		snprintf(msg, sz, _("signed by another key (%.16s...), not the "
-		    "platform's (%.16s...)"), key, fp);
+		snprintf(msg, sz, _("signed by another key (%s...), not the "
+		    "platform's (%.16s...)"), jm_terminal_text(key, shown,
+		    sizeof shown), fp);
 		return 0;
 	}
 	if ((rc = jm_sm2_verify(pub, body, n, b64)) != 1) {
@@ -188,6 +212,11 @@ jm_receipt_verify(const char *doc, size_t len, const char *pub,
 		    JM_RECEIPT_MAX_SIZE);
 		return 0;
 	}
+	if (memchr(doc, '\0', len)) {
+		snprintf(msg, sz, _("a receipt is UTF-8 text, not binary data "
+		    "(UTF-16?): refused unread"));
+		return 0;
+	}
 	if (memmem(doc, len, "<!DOCTYPE", 9) || memmem(doc, len, "<!ENTITY",
 	    8)) {
 		snprintf(msg, sz, _("a receipt has no DTD and no entities: "
@@ -202,8 +231,12 @@ jm_receipt_verify(const char *doc, size_t len, const char *pub,
 		return 0;
 	}
 	root = xmlDocGetRootElement(d);
-	if (valid(d, msg, sz) && signed_by(doc, len, child(root, "signature"),
-	    pub, msg, sz)) {
+	/* a DTD in an encoding the byte search above cannot read */
+	if (d->intSubset || d->extSubset)
+		snprintf(msg, sz, _("a receipt has no DTD and no entities: "
+		    "refused"));
+	else if (valid(d, msg, sz) && signed_by(doc, len, child(root,
+	    "content"), child(root, "signature"), pub, msg, sz)) {
 		fields(child(root, "content"), r);
 		attr(child(root, "signature"), "key", r->key, sizeof r->key);
 		ok = 1;

@@ -152,13 +152,30 @@ only_line(const char *doc, size_t len, const char *ln)
 	return q ? NULL : p;
 }
 
+/* How many times s occurs in doc. */
+static int
+occurs(const char *doc, size_t len, const char *s)
+{
+	const char *p = doc, *end = doc + len;
+	int n = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), s, strlen(s)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 const char *
 jm_receipt_signed(const char *doc, size_t len, size_t *n)
 {
 	const char *a = only_line(doc, len, "\n<content>\n");
 	const char *z = only_line(doc, len, "\n</content>\n");
 
-	if (!a || !z || z < a)
+	/* one content element, and no other text that looks like one (in a
+	 * comment, say) that the signed lines could be taken from */
+	if (!a || !z || z < a || occurs(doc, len, "<content") != 1 ||
+	    occurs(doc, len, "</content") != 1)
 		return NULL;
 	*n = (size_t)(z - a) + strlen("</content>\n");
 	return a + 1;

@@ -20,6 +20,7 @@
 struct jm_receipts {
 	struct jm_calls calls;	/* a batch's receipts, fetched at once */
 	struct jm_platform *p;
+	int own_p;
 	struct jm_journal *j;
 	char *dir, *keyfile, *pub, fp[65];
 	char path[4096];
@@ -58,11 +59,37 @@ jm_receipts_new(struct jm_platform *p, const char *dir, const char *key)
 {
 	struct jm_receipts *rs = jm_calloc(1, sizeof *rs);
 
+	char cwd[4096];
+
 	rs->p = p;
-	rs->j = jm_journal_open();
-	rs->dir = dir ? jm_strdup(dir) : jm_path(JM_DIR_DATA, "receipts");
+	if (!dir)	/* not made until a receipt is stored */
+		rs->dir = jm_asprintf("%s/receipts", jm_dir_name(JM_DIR_DATA));
+	else if (dir[0] == '/' || !getcwd(cwd, sizeof cwd))
+		rs->dir = jm_strdup(dir);
+	else	/* receipt.path names the file wherever it is read */
+		rs->dir = jm_asprintf("%s/%s", cwd, dir);
 	rs->keyfile = key ? jm_strdup(key) : NULL;
 	return rs;
+}
+
+/* Opened when first needed: --verify with a key at hand touches neither
+ * the journal nor the platform. */
+static struct jm_journal *
+journal(struct jm_receipts *rs)
+{
+	if (!rs->j)
+		rs->j = jm_journal_open();
+	return rs->j;
+}
+
+static struct jm_platform *
+platform(struct jm_receipts *rs)
+{
+	if (!rs->p) {
+		rs->p = jm_platform_open();
+		rs->own_p = 1;
+	}
+	return rs->p;
 }
 
 void
@@ -72,6 +99,8 @@ jm_receipts_free(struct jm_receipts *rs)
 		return;
 	jm_journal_close(rs->j);
 	jm_calls_free(&rs->calls);
+	if (rs->own_p)
+		jm_platform_close(rs->p);
 	free(rs->dir);
 	free(rs->keyfile);
 	free(rs->pub);
@@ -88,7 +117,7 @@ ask_key(struct jm_receipts *rs, char *msg, size_t sz)
 	struct jm_perr err = {0};
 	char *pem = NULL;
 
-	if (jm_call(rs->p, "public-key", req, &resp, &err) < 0)
+	if (jm_call(platform(rs), "public-key", req, &resp, &err) < 0)
 		snprintf(msg, sz, _("the platform's public key: %s"),
 		    err.msg[0] ? err.msg : _("not offered"));
 	else if (json_object_object_get_ex(resp, "public_key", &v))
@@ -183,10 +212,11 @@ static int
 still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 {
 	char sha[65], *doc;
+	const char *a;
 	size_t len;
 	int same;
 
-	if (!jm_journal_receipt(rs->j, order, s))
+	if (!jm_journal_receipt(journal(rs), order, s))
 		return 0;
 	/* stored under another --dir: store it here too */
 	if (strncmp(s->path, rs->dir, strlen(rs->dir)) != 0 ||
@@ -196,6 +226,8 @@ still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 		return 0;
 	jm_sha256_hex(doc, len, sha);
 	same = !strcmp(sha, s->sha256);
+	/* the amount the receipt states, to hold against the record's */
+	s->amount = (a = strstr(doc, "<amount fen=\"")) ? atoll(a + 13) : -1;
 	free(doc);
 	return same;
 }
@@ -204,7 +236,7 @@ static json_object *
 receipt_request(struct jm_receipts *rs, const char *order)
 {
 	json_object *req = json_object_new_object();
-	const char *token = jm_session_token(rs->p->endpoint);
+	const char *token = jm_session_token(platform(rs)->endpoint);
 
 	if (token)
 		json_object_object_add(req, "token",
@@ -226,7 +258,7 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
 		    &amount) && !still_stored(rs, order, &s))
 			rs->calls.req[i] = receipt_request(rs, order);
-	jm_calls_run(rs->p, "receipt", &rs->calls);
+	jm_calls_run(platform(rs), "receipt", &rs->calls);
 }
 
 /* The document: fetched with the batch, or now. */
@@ -240,7 +272,7 @@ fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
 
 	if (rc > 0) {
 		req = receipt_request(rs, order);
-		rc = jm_call(rs->p, "receipt", req, &resp, err);
+		rc = jm_call(platform(rs), "receipt", req, &resp, err);
 		json_object_put(req);
 	}
 	if (rc < 0) {
@@ -273,7 +305,7 @@ keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
 	    write_file(s->path, xml, strlen(xml)) == 0;
 	free(dir);
 	if (ok)
-		jm_journal_receipt_put(rs->j, s);
+		jm_journal_receipt_put(journal(rs), s);
 	return ok ? 0 : -1;
 }
 
@@ -289,6 +321,13 @@ jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
 	if (!paid_order(r, &order, &amount))
 		return NULL;	/* nothing paid: no receipt, passed on */
 	if (still_stored(rs, order, &s)) {
+		if (s.amount != amount) {
+			jm_rec_error(r, "RECEIPT_MISMATCH", _("the stored "
+			    "receipt %s states %lld fen, the record %lld"),
+			    s.receipt_no, (long long)s.amount,
+			    (long long)amount);
+			return NULL;
+		}
 		add_key(r, &s);
 		snprintf(rs->path, sizeof rs->path, "%s", s.path);
 		return rs->path;
@@ -356,7 +395,7 @@ jm_receipts_verify_file(struct jm_receipts *rs, const char *path,
 	if (!(doc = jm_read_file(path, JM_RECEIPT_MAX_SIZE, &len))) {
 		snprintf(msg, sz, "%s", errno == EFBIG ? _("larger than a "
 		    "receipt can be: not read") : strerror(errno));
-		return 0;
+		return errno == EFBIG ? 0 : -1;
 	}
 	if (memchr(doc, '\0', len)) {
 		snprintf(msg, sz, _("not a receipt: binary data"));

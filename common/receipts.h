@@ -12,7 +12,8 @@
 struct jm_receipts;
 
 /* dir: where receipts are stored (NULL: receipts/ in the data folder);
- * key: a PEM file with the platform's public key (NULL: ask it). */
+ * key: a PEM file with the platform's public key (NULL: ask it); the
+ * platform: NULL to open --endpoint's only when it is needed. */
 struct jm_receipts *jm_receipts_new(struct jm_platform *, const char *dir,
     const char *key);
 void jm_receipts_free(struct jm_receipts *);
@@ -23,7 +24,8 @@ void jm_receipts_prefetch(struct jm_receipts *, struct jm_rec *, size_t n);
 const char *jm_receipts_one(struct jm_receipts *, struct jm_rec *);
 /* 1 when the payment's receipt is not stored (or its file changed). */
 int jm_receipts_missing(struct jm_receipts *, const char *order_id);
-/* Check one stored file offline: 1 genuine, 0 not (why in msg). */
+/* Check one stored file offline: 1 genuine, 0 not, -1 unreadable (why in
+ * msg). */
 int jm_receipts_verify_file(struct jm_receipts *, const char *path,
     struct jm_receipt *, char *msg, size_t msgsz);
 /* Read a file of at most JM_RECEIPT_MAX_SIZE bytes; NULL with errno. */

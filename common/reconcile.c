@@ -198,7 +198,7 @@ by_order(struct run *r, const char *order)
 	size_t i;
 
 	for (i = 0; i < r->na; i++)
-		if (!strcmp(r->a[i].state, "paid") &&
+		if (jm_state_paid(r->a[i].state) &&
 		    !strcmp(r->a[i].order_id, order))
 			return &r->a[i];
 	return NULL;
@@ -246,6 +246,12 @@ each_payment(struct run *r, json_object *p)
 	}
 	jm_get_str(p, "settle_due", &due, NULL);
 	json_object_object_get_ex(p, "settled", &v);
+	if (a && json_object_get_boolean(v) && !strcmp(a->state, "paid")) {
+		/* 入库: the journal keeps the day it was seen */
+		snprintf(a->state, sizeof a->state, "settled");
+		jm_journal_state(r->j, a, _("settled (入库), seen by jm-receipt "
+		    "--reconcile"));
+	}
 	jm_date_str(jm_today(), today);
 	if (!json_object_get_boolean(v) && due && strcmp(due, today) < 0) {
 		r->f->unsettled++;
@@ -376,16 +382,17 @@ jm_reconcile(struct jm_platform *p, struct jm_receipts *rs, const char *since,
 	for (i = 0; i < r.na; i++)
 		if (pending(r.a[i].state))
 			resolve(&r, &r.a[i]);
-	jm_journal_commit(r.j);
 	if (platform_list(&r) == 0) {
 		n = json_object_array_length(r.list);
 		for (i = 0; i < n; i++)
 			each_payment(&r, json_object_array_get_idx(r.list, i));
 		duplicates(&r);
-		for (i = 0; i < r.na; i++)
-			if (!strcmp(r.a[i].state, "paid"))
-				paid_attempt(&r, &r.a[i]);
 	}
+	jm_journal_commit(r.j);
+	if (r.list)
+		for (i = 0; i < r.na; i++)
+			if (jm_state_paid(r.a[i].state))
+				paid_attempt(&r, &r.a[i]);
 	jm_platform_commit(p);
 	json_object_put(r.list);
 	jm_journal_close(r.j);

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 
 #include "opts.h"
+#include "retry.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -121,6 +122,40 @@ jm_sb_exec(struct sandbox *sb, const char *sql)
 		jm_die("%s: %s", sb->path, err ? err : "?");
 }
 
+/* How long to wait for another program's transaction: JM_SANDBOX_BUSY_MS
+ * (for tests), else a minute. */
+static int
+busy_ms(void)
+{
+	const char *s = getenv("JM_SANDBOX_BUSY_MS");
+	long v = s && *s ? jm_parse_long(s, 0, 3600000) : 60000;
+
+	if (v < 0)
+		jm_die(_("JM_SANDBOX_BUSY_MS: '%s' is not a number of "
+		    "milliseconds"), s);
+	return (int)v;
+}
+
+
+/* SQL that may fail busy before the busy handler is asked (the journal
+ * mode, a new database): tried again for as long as the busy timeout. */
+void
+jm_sb_exec_waiting(struct sandbox *sb, const char *sql)
+{
+	long waited = 0;
+	int rc;
+
+	while ((rc = sqlite3_exec(sb->db, sql, NULL, NULL, NULL)) ==
+	    SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (waited >= busy_ms())
+			break;
+		jm_sleep_ms(10);
+		waited += 10;
+	}
+	if (rc != SQLITE_OK)
+		jm_sb_exec(sb, sql);	/* says why, and stops */
+}
+
 int
 jm_sb_dberr(struct sandbox *sb, struct jm_perr *e)
 {
@@ -197,7 +232,7 @@ migrate(struct sandbox *sb)
 
 	if (user_version(sb) == (int)NMIGRATIONS)
 		return;
-	jm_sb_exec(sb, "BEGIN IMMEDIATE");
+	jm_sb_exec_waiting(sb, "BEGIN IMMEDIATE");
 	v = user_version(sb);
 	if (v > (int)NMIGRATIONS)
 		jm_die(_("%s: made by a newer jm (schema %d, this one knows "
@@ -311,20 +346,6 @@ static struct jm_platform_ops sandbox_ops = {
 	.payments = jm_sb_payments,
 };
 
-/* How long to wait for another program's transaction: JM_SANDBOX_BUSY_MS
- * (for tests), else a minute. */
-static int
-busy_ms(void)
-{
-	const char *s = getenv("JM_SANDBOX_BUSY_MS");
-	long v = s && *s ? jm_parse_long(s, 0, 3600000) : 60000;
-
-	if (v < 0)
-		jm_die(_("JM_SANDBOX_BUSY_MS: '%s' is not a number of "
-		    "milliseconds"), s);
-	return (int)v;
-}
-
 void
 jm_sb_add_ops(jm_op_fn *receipt, jm_op_fn *public_key)
 {
@@ -344,7 +365,10 @@ jm_sandbox_open(const char *path)
 		jm_die("%s: %s", path, sb->db ? sqlite3_errmsg(sb->db) :
 		    strerror(ENOMEM));
 	sqlite3_busy_timeout(sb->db, busy_ms());
-	jm_sb_exec(sb, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	/* the programs of a pipeline open a new sandbox at once: setting WAL
+	 * mode can fail busy without waiting, so it is tried again */
+	jm_sb_exec_waiting(sb, "PRAGMA journal_mode = WAL");
+	jm_sb_exec(sb, "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON");
 	migrate(sb);
 	p->ops = &sandbox_ops;

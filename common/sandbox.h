@@ -38,8 +38,9 @@ struct sb_person {
 
 /* A prepared statement by its slot, prepared on first use. */
 sqlite3_stmt *jm_sb_stmt(struct sandbox *, int slot, const char *sql);
-/* Run SQL without results; dies on failure. */
+/* Run SQL without results; dies on failure (busy: exit 75). */
 void jm_sb_exec(struct sandbox *, const char *sql);
+void jm_sb_exec_waiting(struct sandbox *, const char *sql);
 /* Database failure of an operation: a platform error. */
 int jm_sb_dberr(struct sandbox *, struct jm_perr *);
 

@@ -24,7 +24,7 @@
       <head>
         <title>社保费电子缴款单</title>
         <style>
-body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif; margin: 0; }
+body { font-family: serif; margin: 0; }
 .receipt { width: 180mm; margin: 10mm auto; padding: 8mm; border: 1px solid #333; }
 h1 { font-size: 16pt; text-align: center; letter-spacing: 0.3em; margin: 0 0 4mm; }
 .sandbox { text-align: center; color: #b00; font-weight: bold; font-family: sans-serif; }

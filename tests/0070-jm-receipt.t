@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 40
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -57,6 +57,16 @@ done >"$T/forged"
 check_eq "tampered amount, name, period, signature; unsigned: all fail" \
 	"amount 1 1 name 1 1 period 1 1 sig 1 1 unsigned 1 1" "$(tr '\n' ' ' <"$T/forged" | sed 's/ $//')"
 check "one line each saying which and why" grep -q "^$T/unsigned.xml: NOT genuine: does not follow receipt.xsd" "$T/v"
+# the genuine signed lines hidden in a comment, forged content after them
+awk '/^<content>$/ { print "<!--"; c = 1 } c { body = body $0; print }
+	/^<\/content>$/ { print "-->"; gsub(/fen="4000" yuan="40.00">肆拾元整/, "fen=\"400\" yuan=\"4.00\">肆元整", body); print body; c = 0; next }
+	!c' "$f" >"$T/comment.xml"
+check "the comment forgery follows the schema" xmllint --noout --schema "$xsd" "$T/comment.xml"
+check_exit "... but is not genuine for jm" 1 jm-receipt --verify "$T/comment.xml"
+check_eq "... nor for the recipe's first step: one <content" 2 "$(grep -c '<content' "$T/comment.xml")"
+check_exit "an unreadable receipt file: exit 2" 2 jm-receipt --verify "$T/no-such.xml"
+check_exit "--verify writes text or JSON only" 64 jm-receipt --verify --format html "$f"
+
 printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<receipt>&x;</receipt>\n' >"$T/xxe.xml"
 awk 'BEGIN { print "<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"; for (i = 1; i < 10; i++) printf "<!ENTITY %c \"&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;\">\n", 97 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i, 96 + i; print "]>\n<receipt>&j;</receipt>" }' >"$T/laughs.xml"
 truncate -s 1G "$T/huge.xml"
@@ -66,6 +76,7 @@ check_eq "... none of them read" 2 "$(grep -c 'no DTD and no entities' "$T/v")"
 
 # the recipe of jm-receipt(1): a third party with xmllint, sed, base64, openssl
 jm-sandbox --public-key >"$T/platform.pem"
+check "--verify with a key at hand makes no files" sh -c "JM_HOME='$T/fresh' jm-receipt --verify --key '$T/platform.pem' '$f' >/dev/null && ! test -e '$T/fresh'"
 (
 	cd "$T" || exit 1
 	xmllint --noout --schema "$xsd" good.xml 2>/dev/null &&
@@ -90,6 +101,8 @@ check_eq "--dir stores elsewhere" 6 "$(ls "$T/elsewhere/2026" | wc -l | tr -d ' 
 rm "$rdir"/*.xml
 jm-receipt "$T/paid" >/dev/null 2>&1
 check_eq "a stored receipt gone is fetched again, the same document" "$(md5sum <"$T/good.xml")" "$(md5sum <"$f")"
+jq -c '.payment.amount_fen = 4' "$T/paid" | sed -n 1p >"$T/edited"
+check_eq "a stored receipt is held against the record's amount" RECEIPT_MISMATCH "$(jm-receipt "$T/edited" 2>/dev/null | jq -r .error.code)"
 check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
 check_exit "--verify and --reconcile exclude each other" 64 jm-receipt --verify --reconcile "$f"
 done_testing

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-receipt --reconcile: every finding, each from its own scenario.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 24
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 sb="$JM_HOME/sandbox.db"
@@ -47,6 +47,11 @@ check_eq "an amount that differs" 1 "$(jq -r 'select(.reconcile.finding == "amou
 sqlite3 "$sb" "PRAGMA foreign_keys = OFF; DELETE FROM payment WHERE order_id = '$o'"
 jm-receipt --reconcile >"$T/out" 2>&1
 check_eq "a payment the platform no longer lists" 1 "$(jq -r 'select(.reconcile.finding == "missing-on-platform") | .reconcile.order_id' "$T/out" | grep -c "$o")"
+
+# settled (入库) some working days on: the journal keeps it
+JM_TODAY=2025-11-28 jm-receipt --reconcile >/dev/null 2>&1
+check_eq "a settled payment is settled in the journal" settled "$(sqlite3 "$JM_HOME/journal.db" "SELECT state FROM attempt WHERE person = '34020200000001'")"
+check_eq "... and jm-pay says so when it gives the payment again" "paid true" "$(sed -n 1p "$T/q" | JM_TODAY=2025-11-28 jm-pay --yes --channel alipay 2>/dev/null | jq -r '"\(.payment.status) \(.payment.settled)"')"
 
 # never settled (the sandbox's test phone ending 0404)
 rm -rf "$JM_HOME"
