@@ -49,14 +49,20 @@ static const struct argp_option options[] = {
 	{0},
 };
 
+/* What a run pays: people, payments, yuan. */
+struct plan {
+	long people, payments;
+	int64_t total;
+	char last[40];
+};
+
 static struct {
 	const char *channel, *account;
 	int yes, dry_run, summary;
 	int64_t max_total;
 	struct jm_pay *pay;
 	long done;
-	int64_t plan_total;
-	long plan_people;
+	struct plan plan;
 	struct jm_export *ex;
 } P = {.max_total = -1};
 
@@ -103,7 +109,7 @@ static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
 
 static const struct jm_col cols[] = {
 	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("YEAR"), 4}, {N_("AMOUNT"), 9}, {N_("WHAT"), 0},
+	{N_("ITEM"), 7}, {N_("YEAR"), 4}, {N_("AMOUNT"), 9}, {N_("WHAT"), 0},
 };
 
 /* --format csv and xlsx: what was paid, for the collector's records. */
@@ -112,6 +118,7 @@ static const struct jm_xcol xcols[] = {
 	{"村/社区", "village", JM_CELL_STR, 12},
 	{"姓名", "name", JM_CELL_STR, 10},
 	{"身份证号", "id_no", JM_CELL_TEXT, 20},
+	{"险种", "quote.item", JM_CELL_WORD, 14},
 	{"年度", "quote.year", JM_CELL_INT, 6},
 	{"金额", "payment.amount_fen", JM_CELL_FEN, 9},
 	{"支付状态", "payment.status", JM_CELL_WORD, 9},
@@ -146,19 +153,47 @@ channel(void)
 		    P.account ? jm_mask_id(P.account, m) : "");
 }
 
-struct plan {
-	long people;
-	int64_t total;
-};
+/* A person is counted once for their records in a row: jm-quote writes a
+ * person's items (medical, pension) one after the other. */
+static void
+add_payment(struct plan *pl, json_object *o, int64_t fen)
+{
+	const char *who = NULL;
+	json_object *q;
+
+	pl->payments++;
+	pl->total += fen;
+	if (json_object_object_get_ex(o, "quote", &q))
+		jm_get_str(q, "insured_id", &who, NULL);
+	if (!who)
+		jm_get_str(o, "id_no", &who, NULL);
+	if (who && !strcmp(who, pl->last))
+		return;
+	snprintf(pl->last, sizeof pl->last, "%s", who ? who : "");
+	pl->people++;
+}
 
 static void
 count(const struct jm_rec *r, void *ctx)
 {
-	struct plan *pl = ctx;
 	int64_t due = jm_pay_due(r->obj);
 
-	pl->people += due > 0;
-	pl->total += due;
+	if (due > 0)
+		add_payment(ctx, r->obj, due);
+}
+
+/* "6 people" or, for several items, "4 people (6 payments)". */
+static const char *
+plan_words(const struct plan *pl, char *buf, size_t sz)
+{
+	if (pl->payments == pl->people)
+		snprintf(buf, sz, ngettext("%ld person", "%ld people",
+		    pl->people), pl->people);
+	else
+		snprintf(buf, sz, ngettext("%ld person (%ld payments)",
+		    "%ld people (%ld payments)", pl->people), pl->people,
+		    pl->payments);
+	return buf;
 }
 
 /* Without --yes: the whole batch is spooled, then confirmed on the
@@ -166,8 +201,8 @@ count(const struct jm_rec *r, void *ctx)
 static void
 confirm(struct jm_in *in)
 {
-	struct plan pl = {0, 0};
-	char y[32], answer[16] = "";
+	struct plan pl = {0};
+	char y[32], answer[16] = "", who[80];
 	FILE *tty;
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 
@@ -175,8 +210,9 @@ confirm(struct jm_in *in)
 		jm_die_status(JM_EXIT_USAGE, _("no terminal to confirm the "
 		    "payment on: nothing paid (give --yes to pay unattended)"));
 	jm_in_spool(in, count, &pl);
-	fprintf(tty, _("jm-pay: pay %ld people, %s yuan in all (at most), "
-	    "through %s? [y/N] "), pl.people, jm_yuan(pl.total, y), P.channel);
+	fprintf(tty, _("jm-pay: pay %s, %s yuan in all (at most), through "
+	    "%s? [y/N] "), plan_words(&pl, who, sizeof who), jm_yuan(pl.total,
+	    y), P.channel);
 	fflush(tty);
 	if (!fgets(answer, sizeof answer, tty) || (answer[0] != 'y' &&
 	    answer[0] != 'Y'))
@@ -200,28 +236,30 @@ static void
 dry_row(struct jm_rec *r)
 {
 	static int header;
-	const char *cells[6] = {0};
+	const char *cells[7] = {0};
 	char line[24], who[64], year[16], amt[32];
 	json_object *q, *v;
 	int64_t fen;
 	int pays;
 
 	if (!header++)
-		jm_table_header(cols, 6);
+		jm_table_header(cols, 7);
 	snprintf(line, sizeof line, "%ld", r->line);
 	cells[0] = line;
 	cells[1] = jm_rec_who(r->obj, who, sizeof who);
 	jm_get_str(r->obj, "name", &cells[2], NULL);
 	if (json_object_object_get_ex(r->obj, "quote", &q) &&
 	    json_object_object_get_ex(q, "year", &v)) {
+		jm_get_str(q, "item", &cells[3], NULL);
 		snprintf(year, sizeof year, "%d", json_object_get_int(v));
-		cells[3] = year;
-	}
-	cells[5] = jm_pay_plan(P.pay, r, &fen, &pays);
-	cells[4] = jm_yuan(fen, amt);
-	P.plan_people += pays;
-	P.plan_total += pays ? fen : 0;
-	jm_table_row(cols, 6, cells);
+		cells[4] = year;
+	} else if (json_object_object_get_ex(r->obj, "error", &q))
+		jm_get_str(q, "item", &cells[3], NULL);	/* jm-quote's */
+	cells[6] = jm_pay_plan(P.pay, r, &fen, &pays);
+	cells[5] = jm_yuan(fen, amt);
+	if (pays)
+		add_payment(&P.plan, r->obj, fen);
+	jm_table_row(cols, 7, cells);
 }
 
 static void
@@ -265,7 +303,7 @@ main(int argc, char **argv)
 	struct jm_step step = {.prepare = jm_pay_prepare, .one = jm_pay_one,
 	    .commit = jm_pay_commit, .emit = emit, .owns = "payment"};
 	struct jm_in *in;
-	char y[32];
+	char y[32], who[80];
 
 	jm_init("jm-pay");
 	jm_opts.formats = "json,text,csv,xlsx";
@@ -291,11 +329,10 @@ main(int argc, char **argv)
 	jm_export_close(P.ex);
 	if (P.done >= 100 && isatty(STDERR_FILENO) && !jm_quiet)
 		fputc('\n', stderr);
-	if (P.dry_run) {
-		printf(_("would pay %ld people, %s yuan, through %s; nothing "
-		    "was paid\n"), P.plan_people, jm_yuan(P.plan_total, y),
-		    P.channel);
-	}
+	if (P.dry_run)
+		printf(_("would pay %s, %s yuan, through %s; nothing was "
+		    "paid\n"), plan_words(&P.plan, who, sizeof who),
+		    jm_yuan(P.plan.total, y), P.channel);
 	jm_in_close(in);
 	if (P.summary) {
 		jm_out_flush();

@@ -1,6 +1,7 @@
 /* jm-quote - 险种, 缴费年度, 日常/特殊缴费: what each person owes */
 #include <argp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/export.h"
@@ -9,11 +10,10 @@
 #include "../common/opts.h"
 #include "../common/person.h"
 #include "../common/platform.h"
+#include "../common/quoted.h"
 #include "../common/session.h"
 #include "../common/stream.h"
-#include "../common/table.h"
 #include "../common/tally.h"
-#include "../common/utf8.h"
 #include "../common/util.h"
 
 static const char doc[] = N_("Quote what each person owes: item, coverage "
@@ -21,24 +21,34 @@ static const char doc[] = N_("Quote what each person owes: item, coverage "
     "Adds a \"quote\" key to each record: quote_id, year, item, kind, "
     "standard_fen, aid_fen, paid_fen, due_fen, the collection window, "
     "in_window, waiting_months, coverage, expires_at and status (unpaid, "
-    "paid, partly-paid, subsidised). Amounts come from the platform's "
+    "paid, partly-paid, subsidised); for the pension also grade_fen, "
+    "subsidy_fen and subsidy_table. With two items each person's record is "
+    "written twice, once with each quote. Amounts come from the platform's "
     "published policy tables; an amount they do not know is the error "
     "POLICY_UNKNOWN, never a guess. The default year is the one being "
-    "collected on the platform's date; the default kind is special for "
-    "medical-aid recipients and daily otherwise. --summary and --report "
+    "collected on the platform's date (for the pension, the current "
+    "year); the default kind is special for medical-aid recipients (for "
+    "the pension, the hardship groups) and daily otherwise. The pension's "
+    "grade is the year's total: --grade, else each record's grade_fen, "
+    "else the grade of the pension quote it carries. "
+    "--summary and --report "
     "give the collector's progress report: people, paid, unpaid, not "
     "registered and the amount outstanding by town and village, and the "
     "days left in the collection window.");
 
 enum {
 	OPT_YEAR = 0x200, OPT_ITEM, OPT_KIND, OPT_UNPAID, OPT_SUMMARY,
-	OPT_SUMMARY_BY, OPT_REPORT,
+	OPT_SUMMARY_BY, OPT_REPORT, OPT_GRADE,
 };
 
 static const struct argp_option options[] = {
 	{"year", OPT_YEAR, N_("YEAR"), 0, N_("coverage year (缴费年度)"), 0},
 	{"item", OPT_ITEM, N_("ITEM"), 0,
-	    N_("insurance item: medical (the default)"), 0},
+	    N_("insurance item: medical (the default), pension, or both: "
+	    "medical,pension"), 0},
+	{"grade", OPT_GRADE, N_("YUAN"), 0,
+	    N_("the pension's grade (缴费档次), the year's total, for every "
+	    "record (else each record's grade_fen)"), 0},
 	{"kind", OPT_KIND, N_("KIND"), 0,
 	    N_("daily (日常缴费) or special (特殊缴费, medical aid)"), 0},
 	{"unpaid", OPT_UNPAID, NULL, 0,
@@ -53,17 +63,63 @@ static const struct argp_option options[] = {
 	{0},
 };
 
+#define MAX_ITEMS 2
+
 struct quote {
 	struct jm_platform *p;
 	long year;
-	const char *item, *kind, *token;
-	int unpaid, summary, report, by;
-	struct jm_tally *tally;
+	const char *items[MAX_ITEMS], *kind, *token;
+	int nitems, unpaid, summary, report, by;
+	int64_t grade;			/* --grade in fen; 0: none */
+	struct jm_tally *tally[MAX_ITEMS];
 	struct jm_export *ex;
 	int xlsx;
 };
 
-static struct quote Q = {.item = "medical"};
+static struct quote Q = {.items = {"medical"}, .nitems = 1};
+
+/* --item medical, pension, or both: each record is quoted for these, in
+ * this order. */
+static void
+parse_items(struct argp_state *state, char *arg)
+{
+	char *s, *save = NULL;
+
+	Q.nitems = 0;
+	for (s = strtok_r(arg, ",", &save); s; s = strtok_r(NULL, ",",
+	    &save)) {
+		if (strcmp(s, "medical") && strcmp(s, "pension"))
+			argp_error(state, _("--item: '%s' is neither medical "
+			    "nor pension"), s);
+		if (Q.nitems == MAX_ITEMS || (Q.nitems == 1 &&
+		    !strcmp(Q.items[0], s)))
+			argp_error(state, _("--item: name medical and pension "
+			    "once each"));
+		Q.items[Q.nitems++] = s;
+	}
+	if (Q.nitems == 0)
+		argp_error(state, _("--item: name medical, pension or "
+		    "medical,pension"));
+}
+
+/* The index of an item among those asked, or -1. */
+static int
+item_index(const char *item)
+{
+	int k;
+
+	for (k = 0; item && k < Q.nitems; k++)
+		if (strcmp(Q.items[k], item) == 0)
+			return k;
+	return -1;
+}
+
+/* Anything but the medical insurance alone: the pension's columns. */
+static int
+pension_asked(void)
+{
+	return item_index("pension") >= 0;
+}
 
 static error_t
 parse_opt(int key, char *arg, struct argp_state *state)
@@ -74,13 +130,12 @@ parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("--year: '%s' is not a year"), arg);
 		break;
 	case OPT_ITEM:
-		if (strcmp(arg, "pension") == 0)
-			argp_error(state, _("--item pension: the resident "
-			    "pension is not offered by this version"));
-		if (strcmp(arg, "medical") != 0)
-			argp_error(state, _("--item: '%s' is not medical"),
-			    arg);
-		Q.item = arg;
+		parse_items(state, arg);
+		break;
+	case OPT_GRADE:
+		if (jm_parse_yuan(arg, &Q.grade) < 0 || Q.grade == 0)
+			argp_error(state, _("--grade: '%s' is not a grade in "
+			    "yuan such as 300"), arg);
 		break;
 	case OPT_KIND:
 		if (strcmp(arg, "daily") && strcmp(arg, "special"))
@@ -102,6 +157,11 @@ parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_REPORT:
 		Q.report = 1;
 		break;
+	case ARGP_KEY_END:
+		if (Q.grade && !pension_asked())
+			argp_error(state, _("--grade is the pension's: give "
+			    "--item pension or --item medical,pension"));
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -115,33 +175,6 @@ static const struct argp_child children[] = {
 
 static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
     children, NULL, NULL};
-
-static const struct jm_col cols[] = {
-	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("YEAR"), 4}, {N_("KIND"), 7}, {N_("DUE"), 8}, {N_("STATUS"), 11},
-	{N_("NOTE"), 0},
-};
-
-/* --format csv and xlsx: the collector's roster. */
-static const struct jm_xcol xcols[] = {
-	{"乡镇/街道", "town", JM_CELL_STR, 12},
-	{"村/社区", "village", JM_CELL_STR, 12},
-	{"姓名", "name", JM_CELL_STR, 10},
-	{"身份证号", "id_no", JM_CELL_TEXT, 20},
-	{"手机号", "phone", JM_CELL_TEXT, 13},
-	{"参保地", "registration.region|region", JM_CELL_TEXT, 8},
-	{"资助类别", "registration.aid|aid", JM_CELL_WORD, 9},
-	{"年度", "quote.year", JM_CELL_INT, 6},
-	{"缴费类型", "quote.kind", JM_CELL_WORD, 9},
-	{"缴费标准", "quote.standard_fen", JM_CELL_FEN, 9},
-	{"资助金额", "quote.aid_fen", JM_CELL_FEN, 9},
-	{"已缴", "quote.paid_fen", JM_CELL_FEN, 9},
-	{"应缴", "quote.due_fen", JM_CELL_FEN, 9},
-	{"状态", "quote.status", JM_CELL_WORD, 9},
-	{"截止日期", "quote.window.to", JM_CELL_STR, 11},
-	{"错误代码", "error.code", JM_CELL_STR, 16},
-	{"错误说明", "error.message", JM_CELL_STR, 40},
-};
 
 /*
  * The record's id_no, checked as jm-register checks it, so that a mistyped
@@ -179,8 +212,47 @@ check_id(struct jm_rec *r, char *no)
 	return 1;
 }
 
+/* The grade of the pension quote a record carries, or 0. */
+static int64_t
+quoted_grade(json_object *o)
+{
+	json_object *q;
+	const char *item;
+	int64_t fen = 0;
+	char msg[64];
+
+	if (!json_object_object_get_ex(o, "quote", &q) ||
+	    jm_get_str(q, "item", &item, NULL) <= 0 ||
+	    strcmp(item, "pension") != 0 ||
+	    jm_fen_get(q, "grade_fen", &fen, msg, sizeof msg) <= 0)
+		return 0;
+	return fen;
+}
+
+/* The pension's grade for a record: --grade, else its grade_fen, else the
+ * grade it was quoted for before (was); 0 when none (the platform names
+ * the grades), -1 with the record's error. */
+static int
+grade_of(struct jm_rec *r, int64_t was, int64_t *fen)
+{
+	char msg[128];
+	int k;
+
+	if ((*fen = Q.grade) > 0)
+		return 0;
+	k = jm_fen_get(r->obj, "grade_fen", fen, msg, sizeof msg);
+	if (k < 0 || (k > 0 && *fen == 0)) {
+		jm_rec_error(r, "BAD_VALUE", _("grade_fen: the pension's grade "
+		    "in fen, such as 30000 for 300 yuan"));
+		return -1;
+	}
+	if (k == 0)
+		*fen = was;
+	return 0;
+}
+
 static json_object *
-request(struct jm_rec *r, const char *id_no)
+request(struct jm_rec *r, const char *id_no, const char *item, int64_t grade)
 {
 	json_object *req = json_object_new_object(), *reg;
 	const char *s;
@@ -198,89 +270,244 @@ request(struct jm_rec *r, const char *id_no)
 	if (Q.year)
 		json_object_object_add(req, "year",
 		    json_object_new_int((int)Q.year));
-	json_object_object_add(req, "item", json_object_new_string(Q.item));
+	json_object_object_add(req, "item", json_object_new_string(item));
 	if (Q.kind)
 		json_object_object_add(req, "kind",
 		    json_object_new_string(Q.kind));
+	if (grade > 0 && strcmp(item, "pension") == 0)
+		json_object_object_add(req, "grade_fen",
+		    json_object_new_int64(grade));
 	return req;
 }
 
-/* What a person should know before paying; aid is the registry's group. */
-static void
-advise(struct jm_rec *r, json_object *q, const char *aid)
-{
-	const char *kind, *status;
-	json_object *v;
-	int64_t std = 0;
-	char y[32], msg[64];
+/*
+ * One record per person and item: with two items each record is quoted
+ * twice, and written out twice, once with each quote (the twin is the
+ * second); each of the two says so in its quote's (or error's) "items".
+ * jm-pay and jm-receipt add one payment and one receipt to each. A record
+ * written so is quoted again for its own item only, and passes unchanged
+ * when that item is not asked, so that running the stream through
+ * jm-quote again never doubles it; any other record is quoted for every
+ * item asked.
+ */
+static struct jm_calls calls[MAX_ITEMS];
+static struct batch {
+	unsigned *want;		/* bit k: quote for Q.items[k] */
+	int64_t *grade;		/* what the record asks for the pension */
+	json_object **items;	/* the items quoted together, or NULL */
+	struct jm_rec *twin;
+	size_t cap, n;
+} B;
 
-	jm_get_str(q, "kind", &kind, NULL);
-	jm_get_str(q, "status", &status, NULL);
-	jm_fen_get(q, "standard_fen", &std, msg, sizeof msg);
-	if (kind && *aid && !strcmp(kind, "daily"))
-		jm_rec_warn(r, _("in the aid group %s (%s), but quoted "
-		    "daily: a daily payment pays the full %s; use --kind "
-		    "special"), jm_aid_name(aid), aid, jm_yuan(std, y));
-	if (status && strcmp(status, "unpaid") && strcmp(status, "partly-paid"))
-		return;
-	if (json_object_object_get_ex(q, "coverage", &v) && !v)
-		jm_rec_warn(r, _("paying now covers nothing of the "
-		    "year: the waiting period runs past its end"));
-	else if (json_object_object_get_ex(q, "waiting_months", &v) &&
-	    json_object_get_int(v) > 0)
-		jm_rec_warn(r, _("a waiting period of %d months "
-		    "(待遇等待期) applies"), json_object_get_int(v));
+/* The item a record was quoted for before (its quote's, or this
+ * program's error's), and in *items those it was quoted for together;
+ * NULL when it was not quoted. */
+static const char *
+item_of(json_object *o, json_object **items)
+{
+	json_object *h = NULL, *v;
+	const char *s = NULL, *tool = NULL;
+
+	if (json_object_object_get_ex(o, "quote", &v) &&
+	    json_object_is_type(v, json_type_object))
+		h = v;
+	else if (json_object_object_get_ex(o, "error", &v) &&
+	    json_object_is_type(v, json_type_object) &&
+	    jm_get_str(v, "tool", &tool, NULL) > 0 && !strcmp(tool, jm_prog))
+		h = v;
+	if (!h || jm_get_str(h, "item", &s, NULL) <= 0)
+		return NULL;
+	if (items && json_object_object_get_ex(h, "items", &v) &&
+	    json_object_is_type(v, json_type_array))
+		*items = v;
+	return s;
 }
 
-/*
- * The platform's answer names the person's aid group for the advice; the
- * record's quote keeps to the documented keys (the group is in
- * registration.aid). A failed quote leaves no stale quote behind.
- */
-static struct jm_calls calls;
+static unsigned
+wanted(json_object *o, json_object **items)
+{
+	const char *it = item_of(o, items);
+	int k = item_index(it);
+
+	if (!it || !*items)
+		return (1u << Q.nitems) - 1;
+	return k < 0 ? 0 : 1u << k;
+}
+
+/* The items asked, as a record's "items". */
+static json_object *
+items_asked(void)
+{
+	json_object *a = json_object_new_array();
+	int k;
+
+	for (k = 0; k < Q.nitems; k++)
+		json_object_array_add(a, json_object_new_string(Q.items[k]));
+	return a;
+}
+
+/* A new batch: the last one's lists let go, room for this one's. */
+static void
+batch_start(size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < B.n; i++)
+		json_object_put(B.items[i]);
+	if (n > B.cap) {
+		B.want = jm_realloc(B.want, n * sizeof *B.want);
+		B.grade = jm_realloc(B.grade, n * sizeof *B.grade);
+		B.items = jm_realloc(B.items, n * sizeof *B.items);
+		B.twin = jm_realloc(B.twin, n * sizeof *B.twin);
+		B.cap = n;
+	}
+	B.n = n;
+	if (n == 0)
+		return;
+	memset(B.grade, 0, n * sizeof *B.grade);
+	memset(B.items, 0, n * sizeof *B.items);
+	memset(B.twin, 0, n * sizeof *B.twin);
+}
+
+/* The requests of a record, one per item it wants. */
+static void
+ask(struct jm_rec *r, size_t i)
+{
+	char id[sizeof ((struct jm_id *)0)->no];
+	json_object *was = NULL;
+	int64_t grade = quoted_grade(r->obj);
+	int k, rc;
+
+	if ((B.want[i] = r->failed ? 0 : wanted(r->obj, &was)) == 0) {
+		r->failed = 1;	/* another item's: it passes unchanged */
+		return;
+	}
+	B.items[i] = was ? json_object_get(was) : Q.nitems > 1 ?
+	    items_asked() : NULL;
+	if (!jm_rec_mine(r, "quote") || (rc = check_id(r, id)) < 0 ||
+	    (pension_asked() && grade_of(r, grade, &B.grade[i]) < 0))
+		return;
+	for (k = 0; k < Q.nitems; k++)
+		if (B.want[i] >> k & 1)
+			calls[k].req[i] = request(r, rc ? id : NULL,
+			    Q.items[k], B.grade[i]);
+}
 
 /* Check every ID number, then quote the batch: up to --jobs at once. */
 static void
 prepare(struct jm_rec *r, size_t n, void *ctx)
 {
-	char id[sizeof ((struct jm_id *)0)->no];
 	size_t i;
-	int rc;
+	int k;
 
 	(void)ctx;
-	jm_calls_start(&calls, r, n);
+	batch_start(n);
+	for (k = 0; k < Q.nitems; k++)
+		jm_calls_start(&calls[k], r, n);
 	if (!Q.token)
 		Q.token = jm_session_token(Q.p->endpoint);
 	for (i = 0; i < n; i++)
-		if (jm_rec_mine(&r[i], "quote") && (rc = check_id(&r[i],
-		    id)) >= 0)
-			calls.req[i] = request(&r[i], rc ? id : NULL);
-	jm_calls_run(Q.p, "quote", &calls);
+		ask(&r[i], i);
+	for (k = 0; k < Q.nitems; k++)
+		jm_calls_run(Q.p, "quote", &calls[k]);
 }
 
+/* The item of a quote or an error, and the items quoted together. */
 static void
-one(struct jm_rec *r, void *ctx)
+label(json_object *o, int k, size_t i)
 {
-	json_object *resp = NULL;
-	struct jm_perr *err;
+	json_object_object_add(o, "item", json_object_new_string(Q.items[k]));
+	if (B.items[i])
+		json_object_object_add(o, "items", json_object_get(B.items[i]));
+}
+
+/*
+ * An answer into a record: the quote, or the error naming its item. The
+ * platform's answer names the person's aid group for the advice; the
+ * record's quote keeps to the documented keys (the group is in
+ * registration.aid). A failed quote leaves no stale quote behind.
+ */
+static void
+apply(struct jm_rec *r, int k, json_object *resp, struct jm_perr *err,
+    size_t i)
+{
+	json_object *e;
 	const char *s;
 	char aid[32] = "";
-	int rc = jm_calls_answer(&calls, r, &resp, &err);
 
-	(void)ctx;
-	if (rc > 0)
-		return;
-	if (rc < 0) {
+	if (!resp) {
 		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
+		json_object_object_del(r->obj, "quote");
 		jm_rec_error(r, err->code, "%s", err->msg);
+		if (json_object_object_get_ex(r->obj, "error", &e))
+			label(e, k, i);
 		return;
 	}
 	if (jm_get_str(resp, "aid", &s, NULL) > 0)
 		snprintf(aid, sizeof aid, "%s", s);
 	json_object_object_del(resp, "aid");
+	label(resp, k, i);
 	json_object_object_add(r->obj, "quote", resp);
-	advise(r, resp, aid);
+	jm_quoted_advise(r, resp, aid, B.grade[i]);
+}
+
+/* A copy of a record, to carry its second item. */
+static void
+twin_of(const struct jm_rec *r, struct jm_rec *t)
+{
+	*t = *r;
+	t->obj = NULL;
+	if (json_object_deep_copy(r->obj, &t->obj, NULL) != 0)
+		jm_die(_("out of memory"));
+}
+
+static int
+same_error(struct jm_perr *a, struct jm_perr *b, json_object *ra,
+    json_object *rb)
+{
+	return !ra && !rb && strcmp(a->code, b->code) == 0 &&
+	    strcmp(a->msg, b->msg) == 0;
+}
+
+/* Both items of a record: an error they share (not registered) is said
+ * once, and both records carry it, each naming its item. */
+static void
+both(struct jm_rec *r, size_t i, json_object **resp, struct jm_perr **err)
+{
+	struct jm_rec *t = &B.twin[i];
+	json_object *e;
+
+	if (!same_error(err[0], err[1], resp[0], resp[1])) {
+		twin_of(r, t);
+		apply(r, 0, resp[0], err[0], i);
+		apply(t, 1, resp[1], err[1], i);
+		return;
+	}
+	apply(r, 0, resp[0], err[0], i);
+	twin_of(r, t);
+	if (json_object_object_get_ex(t->obj, "error", &e))
+		label(e, 1, i);
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	json_object *resp[MAX_ITEMS] = {0};
+	struct jm_perr *err[MAX_ITEMS] = {0};
+	size_t i = (size_t)(r - calls[0].base);
+	int k, n = 0, which = 0;
+
+	(void)ctx;
+	for (k = 0; k < Q.nitems; k++)
+		if (jm_calls_answer(&calls[k], r, &resp[k], &err[k]) <= 0) {
+			n++;
+			which = k;
+		}
+	if (n == 2)
+		both(r, i, resp, err);
+	else if (n == 1)
+		apply(r, which, resp[which], err[which], i);
 }
 
 static void
@@ -310,68 +537,71 @@ owes(json_object *o)
 	    jm_fen_get(q, "due_fen", &due, msg, sizeof msg) > 0 && due > 0;
 }
 
-/* A string of the record for the table, safe for a terminal, or NULL. */
-static const char *
-cell(json_object *o, const char *key, char *buf, size_t sz)
-{
-	const char *s;
-
-	return jm_get_str(o, key, &s, NULL) > 0 ?
-	    jm_terminal_text(s, buf, sz) : NULL;
-}
-
-/* One row: the quote's numbers, and an error's message where there is one
- * (another program's error passes with the quote it carried). */
+/* Count a record in its item's report; one quoted for no item yet (an
+ * error before quoting) in each. */
 static void
-text_row(struct jm_rec *r)
+count(const struct jm_rec *r)
 {
-	static int header;
-	const char *cells[8] = {0};
-	char line[24], who[64], name[128], year[16], kind[16], due[32];
-	char status[16], note[512];
-	json_object *q, *e, *v;
-	int64_t fen = 0;
+	const char *it = item_of(r->obj, NULL);
+	int k = item_index(it), j;
 
-	if (!header++)
-		jm_table_header(cols, 8);
-	snprintf(line, sizeof line, "%ld", r->line);
-	cells[0] = line;
-	cells[1] = jm_rec_who(r->obj, who, sizeof who);
-	cells[2] = cell(r->obj, "name", name, sizeof name);
-	if (json_object_object_get_ex(r->obj, "quote", &q)) {
-		json_object_object_get_ex(q, "year", &v);
-		snprintf(year, sizeof year, "%d", json_object_get_int(v));
-		cells[3] = year;
-		cells[4] = cell(q, "kind", kind, sizeof kind);
-		if (jm_fen_get(q, "due_fen", &fen, due, sizeof due) > 0)
-			cells[5] = jm_yuan(fen, due);
-		cells[6] = cell(q, "status", status, sizeof status);
-	}
-	if (json_object_object_get_ex(r->obj, "error", &e)) {
-		cells[6] = _("error");
-		cells[7] = cell(e, "message", note, sizeof note);
-	}
-	jm_table_row(cols, 8, cells);
+	if (!Q.tally[0] || (it && k < 0))
+		return;
+	for (j = 0; j < Q.nitems; j++)
+		if (k < 0 || j == k)
+			jm_tally_add(Q.tally[j], r);
 }
 
 /* A workbook has a sheet per group of the report: per village. */
 static void
-emit(struct jm_rec *r, void *ctx)
+emit_one(struct jm_rec *r)
 {
+	json_object *v;
 	char sheet[256];
 
-	(void)ctx;
-	if (Q.tally)
-		jm_tally_add(Q.tally, r);
+	if (json_object_object_get_ex(r->obj, "quote", &v) && !v)
+		json_object_object_del(r->obj, "quote");
+	count(r);
 	if (Q.report || (Q.unpaid && !owes(r->obj)))
 		return;
 	if (Q.ex)
-		jm_export_rec(Q.ex, r->obj, Q.xlsx ? jm_tally_sheet(Q.tally,
+		jm_export_rec(Q.ex, r->obj, Q.xlsx ? jm_tally_sheet(Q.tally[0],
 		    r->obj, sheet, sizeof sheet) : NULL);
 	else if (strcmp(jm_opts.format, "text") == 0)
-		text_row(r);
+		jm_quoted_row(r, pension_asked());
 	else
 		jm_out_json(r->obj);
+}
+
+/* The record, then its twin with the second item's quote. */
+static void
+emit(struct jm_rec *r, void *ctx)
+{
+	size_t i = (size_t)(r - calls[0].base);
+
+	(void)ctx;
+	emit_one(r);
+	if (i < calls[0].n && B.twin[i].obj) {
+		emit_one(&B.twin[i]);
+		jm_rec_free(&B.twin[i]);
+	}
+}
+
+/* The report's columns: with two items, the item first. */
+static const struct jm_xcol *
+report_cols(int *n)
+{
+	static struct jm_xcol rc[24];
+	const struct jm_xcol *tc = jm_tally_cols(Q.tally[0], n);
+	int k = 0, i;
+
+	if (Q.nitems == 1)
+		return tc;
+	rc[k++] = (struct jm_xcol){"险种", "item", JM_CELL_WORD, 14};
+	for (i = 0; i < *n && k < 24; i++)
+		rc[k++] = tc[i];
+	*n = k;
+	return rc;
 }
 
 /* The report goes first in a workbook: its sheet is made before any. */
@@ -379,49 +609,58 @@ static void
 start_output(void)
 {
 	const struct jm_xcol *rc;
-	int n;
+	int n, k;
 
 	Q.xlsx = strcmp(jm_opts.format, "xlsx") == 0;
-	if (Q.summary || Q.report || Q.xlsx)
-		Q.tally = jm_tally_new(Q.by);
+	for (k = 0; k < Q.nitems && (Q.summary || Q.report || Q.xlsx); k++)
+		Q.tally[k] = jm_tally_new(Q.by, Q.items[k]);
 	jm_out_open();
 	if (!jm_export_wanted())
 		return;
 	if (Q.report) {
-		rc = jm_tally_cols(Q.tally, &n);
+		rc = report_cols(&n);
 		Q.ex = jm_export_new(rc, n);
 		return;
 	}
-	Q.ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
+	rc = jm_quoted_cols(pension_asked(), &n);
+	Q.ex = jm_export_new(rc, n);
 	if (Q.xlsx) {
-		rc = jm_tally_cols(Q.tally, &n);
+		rc = report_cols(&n);
 		jm_export_sheet(Q.ex, "汇总", rc, n);
 	}
 }
 
+/* One report per item, one after the other. */
 static void
 finish_output(void)
 {
-	if (Q.report && !Q.ex && strcmp(jm_opts.format, "text") == 0)
-		jm_tally_print(Q.tally, NULL);
-	else if (Q.report && !Q.ex)
-		jm_tally_json(Q.tally);
-	else if (Q.ex && (Q.report || Q.xlsx))
-		jm_tally_export(Q.tally, Q.ex, Q.xlsx ? "汇总" : NULL);
+	int text = strcmp(jm_opts.format, "text") == 0, k;
+
+	for (k = 0; k < Q.nitems && Q.tally[k]; k++)
+		if (Q.report && !Q.ex && text)
+			jm_tally_print(Q.tally[k], NULL);
+		else if (Q.report && !Q.ex)
+			jm_tally_json(Q.tally[k]);
+		else if (Q.ex && (Q.report || Q.xlsx))
+			jm_tally_export(Q.tally[k], Q.ex, Q.xlsx ? "汇总" :
+			    NULL);
 	jm_export_close(Q.ex);
-	if (Q.summary) {
+	if (Q.summary)
 		jm_out_flush();
-		jm_tally_print(Q.tally, stderr);
+	for (k = 0; k < Q.nitems && Q.tally[k]; k++) {
+		if (Q.summary)
+			jm_tally_print(Q.tally[k], stderr);
+		jm_tally_free(Q.tally[k]);
 	}
-	jm_tally_free(Q.tally);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
-	    .commit = commit, .emit = emit, .owns = "quote"};
+	    .commit = commit, .emit = emit};
 	struct jm_in *in;
+	int k;
 
 	jm_init("jm-quote");
 	jm_opts.formats = "json,text,csv,xlsx";
@@ -434,7 +673,13 @@ main(int argc, char **argv)
 	start_output();
 	jm_run(in, &step);
 	jm_in_close(in);
-	jm_calls_free(&calls);
+	for (k = 0; k < MAX_ITEMS; k++)
+		jm_calls_free(&calls[k]);
+	batch_start(0);
+	free(B.want);
+	free(B.grade);
+	free(B.items);
+	free(B.twin);
 	jm_platform_close(Q.p);
 	finish_output();
 	return jm_finish();

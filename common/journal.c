@@ -12,7 +12,7 @@
 #include "util.h"
 
 enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_RGET, J_RPUT, J_EACH,
-    J_NSTMT };
+    J_GRADE, J_NSTMT };
 
 struct jm_journal {
 	sqlite3 *db;
@@ -76,6 +76,17 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER attempt_fixed BEFORE UPDATE OF key, request_hash,"
 	" endpoint, person, id_no, year, item, kind, amount_fen, channel,"
 	" account, quote_id, created_at ON attempt BEGIN"
+	" SELECT RAISE(ABORT, 'an attempt''s request is never rewritten');"
+	" END;",
+
+	/* 3: a pension payment is for a grade, the year's total it brings
+	 * the person to: part of the request, kept whole like the rest */
+	"ALTER TABLE attempt ADD COLUMN grade_fen INTEGER"
+	" CHECK (grade_fen IS NULL OR grade_fen > 0);"
+	"DROP TRIGGER attempt_fixed;"
+	"CREATE TRIGGER attempt_fixed BEFORE UPDATE OF key, request_hash,"
+	" endpoint, person, id_no, year, item, kind, amount_fen, channel,"
+	" account, quote_id, created_at, grade_fen ON attempt BEGIN"
 	" SELECT RAISE(ABORT, 'an attempt''s request is never rewritten');"
 	" END;",
 };
@@ -199,7 +210,7 @@ col(sqlite3_stmt *st, int i, char *buf, size_t sz)
 
 #define ATTEMPT_COLS "key, request_hash, id_no, kind, amount_fen, channel, " \
 	"account, quote_id, state, order_id, txn_id, paid_at, error_code, " \
-	"endpoint, person, year, item, created_at"
+	"endpoint, person, year, item, created_at, grade_fen"
 
 /* An attempt from a row of ATTEMPT_COLS. */
 static void
@@ -224,6 +235,7 @@ attempt(sqlite3_stmt *st, struct jm_attempt *a)
 	a->year = sqlite3_column_int(st, 15);
 	col(st, 16, a->item, sizeof a->item);
 	col(st, 17, a->created_at, sizeof a->created_at);
+	a->grade = sqlite3_column_int64(st, 18);
 }
 
 int
@@ -240,6 +252,33 @@ jm_journal_last(struct jm_journal *j, const char *endpoint, const char *person,
 	sqlite3_bind_text(st, 2, person, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, year);
 	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			fail(j);
+		return 0;
+	}
+	attempt(st, a);
+	sqlite3_reset(st);
+	return 1;
+}
+
+int
+jm_journal_paid_grade(struct jm_journal *j, const char *endpoint,
+    const char *person, int year, const char *item, int64_t grade,
+    struct jm_attempt *a)
+{
+	sqlite3_stmt *st = stmt(j, J_GRADE, "SELECT " ATTEMPT_COLS " FROM "
+	    "attempt WHERE endpoint = ?1 AND person = ?2 AND year = ?3 AND "
+	    "item = ?4 AND grade_fen = ?5 AND state IN ('paid', 'settled') "
+	    "ORDER BY rowid DESC LIMIT 1");
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, person, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, year);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, grade);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
 			fail(j);
@@ -297,8 +336,8 @@ jm_journal_intent(struct jm_journal *j, const struct jm_attempt *a)
 	sqlite3_stmt *st = stmt(j, J_INTENT, "INSERT INTO attempt(key, "
 	    "request_hash, endpoint, person, id_no, year, item, kind, "
 	    "amount_fen, channel, account, quote_id, state, created_at, "
-	    "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, 'intent', ?13, ?13)");
+	    "updated_at, grade_fen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, 'intent', ?13, ?13, ?14)");
 	char now[32];
 
 	/* the platform's clock: the real one, unless a test moves it */
@@ -316,6 +355,8 @@ jm_journal_intent(struct jm_journal *j, const struct jm_attempt *a)
 	sqlite3_bind_text(st, 11, opt(a->account), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, opt(a->quote_id), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	if (a->grade > 0)
+		sqlite3_bind_int64(st, 14, a->grade);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		fail(j);
 	event(j, a->key, "intent", now, NULL);

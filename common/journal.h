@@ -18,6 +18,7 @@ struct jm_attempt {
 	char state[12];		/* intent sent paid declined unknown */
 	char order_id[40], txn_id[40], paid_at[32], code[40];
 	char created_at[32];
+	int64_t grade;		/* the pension's grade; 0: none (medical) */
 };
 
 /* A receipt jm stored, as the index in the journal knows it. */
@@ -41,6 +42,11 @@ void jm_journal_commit(struct jm_journal *);
 /* The latest attempt for a person, year and item on an endpoint: 1, or 0. */
 int jm_journal_last(struct jm_journal *, const char *endpoint,
     const char *person, int year, const char *item, struct jm_attempt *);
+/* The latest paid (or settled) attempt for a person, year and item that
+ * brought the year's total to a grade (the pension): 1, or 0. */
+int jm_journal_paid_grade(struct jm_journal *, const char *endpoint,
+    const char *person, int year, const char *item, int64_t grade,
+    struct jm_attempt *);
 /* Every attempt on an endpoint made since a time (RFC 3339 prefix, or
  * NULL), oldest first. */
 void jm_journal_each(struct jm_journal *, const char *endpoint,

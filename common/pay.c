@@ -98,6 +98,24 @@ jm_pay_totals(const struct jm_pay *pay)
 	return &pay->t;
 }
 
+/* The pension's grade: the year's total the payment brings the person to
+ * (several payments a year are allowed, each to a higher grade). */
+static int
+read_grade(struct jm_rec *r, json_object *q, struct slot *s)
+{
+	char msg[256];
+	int k = jm_fen_get(q, "grade_fen", &s->a.grade, msg, sizeof msg);
+
+	if (k < 0 || (k == 0 && !strcmp(s->a.item, "pension")) ||
+	    (k > 0 && s->a.grade == 0)) {
+		jm_rec_error(r, k < 0 ? "BAD_VALUE" : "MISSING_FIELD",
+		    _("the pension quote lacks its grade (grade_fen): quote "
+		    "again"));
+		return -1;
+	}
+	return 0;
+}
+
 /* The quote of a record, read strictly: 0, or -1 with an error given. */
 static int
 read_quote(struct jm_rec *r, struct slot *s, const char **expires)
@@ -138,7 +156,7 @@ read_quote(struct jm_rec *r, struct slot *s, const char **expires)
 	if (jm_get_str(r->obj, "id_no", &ins, NULL) > 0)
 		snprintf(s->a.id_no, sizeof s->a.id_no, "%s", ins);
 	jm_get_str(q, "expires_at", expires, NULL);
-	return 0;
+	return read_grade(r, q, s);
 }
 
 /* A quote past expires_at is quoted again; a changed amount stops it. */
@@ -157,6 +175,9 @@ requote(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	json_object_object_add(req, "year", json_object_new_int(s->a.year));
 	json_object_object_add(req, "item", json_object_new_string(s->a.item));
 	json_object_object_add(req, "kind", json_object_new_string(s->a.kind));
+	if (s->a.grade > 0)
+		json_object_object_add(req, "grade_fen",
+		    json_object_new_int64(s->a.grade));
 	if (jm_call(pay->p, "quote", req, &q, &err) < 0) {
 		if (err.temporary)
 			jm_exit_note(JM_EXIT_TEMP);
@@ -202,8 +223,8 @@ new_attempt(struct jm_pay *pay, struct slot *s)
 	snprintf(s->a.account, sizeof s->a.account, "%s",
 	    pay->o.account ? pay->o.account : "");
 	s->a.amount = s->due;
-	jm_pay_hash(s->a.person, s->a.year, s->a.item, s->a.kind, s->a.amount,
-	    s->a.channel, pay->o.account, s->a.hash);
+	jm_pay_hash(s->a.person, s->a.year, s->a.item, s->a.kind, s->a.grade,
+	    s->a.amount, s->a.channel, pay->o.account, s->a.hash);
 	snprintf(s->a.state, sizeof s->a.state, "intent");
 	if (!pay->o.dry_run)
 		jm_journal_intent(pay->j, &s->a);
@@ -226,6 +247,50 @@ pending(const char *state)
 	    !strcmp(state, "unknown");
 }
 
+/*
+ * jm paid this before, and the record is that payment again: for the
+ * medical insurance any payment of the person's year and item (one a
+ * year); for the pension one that brought the year's total to the grade
+ * the quote asks, so that a run made again re-emits it while a higher
+ * grade later in the year is a new payment (of the difference).
+ */
+static int
+paid_before(struct jm_pay *pay, struct slot *s, const struct jm_attempt *last,
+    int found)
+{
+	struct jm_attempt done;
+
+	if (s->a.grade > 0) {
+		if (!jm_journal_paid_grade(pay->j, pay->p->endpoint,
+		    s->a.person, s->a.year, s->a.item, s->a.grade, &done))
+			return 0;
+		s->a = done;
+		return 1;
+	}
+	if (!found || !jm_state_paid(last->state))
+		return 0;
+	s->a = *last;
+	return 1;
+}
+
+/* An unresolved attempt is sent again as it was, whatever the record
+ * asks now: say so when that differs. */
+static void
+resend_warn(struct jm_pay *pay, struct jm_rec *r, const struct slot *s,
+    const struct jm_attempt *last)
+{
+	char a[32], b[32];
+
+	if (strcmp(last->channel, pay->o.channel))
+		jm_rec_warn(r, _("an earlier attempt through %s is "
+		    "unresolved: it is sent again, not a new one"),
+		    last->channel);
+	if (last->grade != s->a.grade)
+		jm_rec_warn(r, _("an earlier attempt for grade %s is "
+		    "unresolved: it is sent again, not one for grade %s"),
+		    jm_yuan(last->grade, a), jm_yuan(s->a.grade, b));
+}
+
 static void
 decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 {
@@ -243,8 +308,7 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
 	resend = found && pending(last.state);
-	if (found && jm_state_paid(last.state)) {
-		s->a = last;
+	if (!resend && paid_before(pay, s, &last, found)) {
 		s->act = A_DONE;
 	} else if (!resend && s->due == 0) {
 		s->act = A_NOTHING;
@@ -256,10 +320,7 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		    "session expired): run jm-bind; nothing was sent"));
 	} else if (resend) {
 		/* an outcome not known yet: the same request, the same key */
-		if (strcmp(last.channel, pay->o.channel))
-			jm_rec_warn(r, _("an earlier attempt through %s is "
-			    "unresolved: it is sent again, not a new one"),
-			    last.channel);
+		resend_warn(pay, r, s, &last);
 		s->a = last;
 		s->act = A_SEND;
 		s->resend = 1;
@@ -316,6 +377,9 @@ request(const struct jm_pay *pay, const struct jm_attempt *a)
 	json_object_object_add(o, "year", json_object_new_int(a->year));
 	json_object_object_add(o, "item", json_object_new_string(a->item));
 	json_object_object_add(o, "kind", json_object_new_string(a->kind));
+	if (a->grade > 0)
+		json_object_object_add(o, "grade_fen",
+		    json_object_new_int64(a->grade));
 	json_object_object_add(o, "amount_fen",
 	    json_object_new_int64(a->amount));
 	json_object_object_add(o, "channel", json_object_new_string(

@@ -1,6 +1,7 @@
 /* payment.c - what client and platform agree on about a payment request */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "payment.h"
 
@@ -9,7 +10,8 @@ const char *const jm_channels[] = {"alipay", "wechat", "wanshitong", "bank",
 
 void
 jm_pay_hash(const char *person, int year, const char *item, const char *kind,
-    int64_t amount, const char *channel, const char *account, char out[24])
+    int64_t grade, int64_t amount, const char *channel, const char *account,
+    char out[24])
 {
 	char buf[256];
 	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
@@ -17,6 +19,11 @@ jm_pay_hash(const char *person, int year, const char *item, const char *kind,
 
 	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s|%s", person, year,
 	    item, kind, amount, channel, account ? account : "");
+	/* a pension payment is for a grade; a medical one has none, and
+	 * hashes as it did before grades */
+	if (grade > 0)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+		    "|%" PRId64, grade);
 	for (i = 0; buf[i]; i++)
 		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
 	snprintf(out, 24, "%016" PRIx64, h);

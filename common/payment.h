@@ -8,9 +8,10 @@
 extern const char *const jm_channels[];
 
 /* The hash of a payment request's content: the client journals it, the
- * platform refuses a key reused with another. */
+ * platform refuses a key reused with another. grade: the pension's grade
+ * the payment brings the year's total to (0: none, medical). */
 void jm_pay_hash(const char *person, int year, const char *item,
-    const char *kind, int64_t amount, const char *channel,
+    const char *kind, int64_t grade, int64_t amount, const char *channel,
     const char *account, char out[24]);
 
 #endif

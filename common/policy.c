@@ -46,6 +46,31 @@ struct aid_amount {
 	const char *source;
 };
 
+/* The resident pension: the grades offered in a place from a year, the
+ * subsidy credited for a year's total, the grade a county pays for a
+ * hardship group (place "340000" is the whole province). */
+struct grades {
+	char place[7];
+	int from_year;
+	int64_t *fen;		/* ascending */
+	size_t n;
+	const char *source;
+};
+
+struct subsidy {
+	char place[7];
+	int from_year, and_above;
+	int64_t grade, fen;
+	const char *source;
+};
+
+struct hardship {
+	const char *group;
+	int from_year;
+	int64_t grade;
+	const char *source;
+};
+
 /* Later entries (user tables are read after the shipped ones) win. */
 struct jm_policy {
 	struct standard *std;
@@ -62,6 +87,15 @@ struct jm_policy {
 	size_t nwait;
 	char def_opens[6], def_closes[6];
 	int newborn_days;
+	struct grades *grade;
+	size_t ngrade;
+	struct subsidy *sub;
+	size_t nsub;
+	struct hardship *hard;
+	size_t nhard;
+	struct jm_pension_who *who;
+	size_t nwho;
+	char pen_opens[6], pen_closes[6];
 	json_object **docs;	/* parsed tables, owning the strings */
 	size_t ndocs;
 };
@@ -312,6 +346,161 @@ known_keys(struct ctx *c, json_object *e, const char *keys)
 	return 0;
 }
 
+/* --- the resident pension's tables --- */
+
+/* The province ("340000") where an entry names no city or region. */
+static int
+pension_place(struct ctx *c, json_object *e, char *place)
+{
+	if (!json_object_object_get_ex(e, "city", NULL) &&
+	    !json_object_object_get_ex(e, "region", NULL)) {
+		memcpy(place, "340000", 7);
+		return 0;
+	}
+	return get_place(c, e, place);
+}
+
+static int
+get_bool(struct ctx *c, json_object *e, const char *key, int *out)
+{
+	json_object *v;
+
+	*out = 0;
+	if (!json_object_object_get_ex(e, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return bad(c, _("\"%s\" is not true or false"), key);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+/* Grades: whole numbers of fen above 0, in ascending order. */
+static int
+get_grades(struct ctx *c, json_object *e, const char *key, int64_t **out,
+    size_t *n)
+{
+	json_object *arr, *v;
+	size_t i, len;
+	int64_t f;
+
+	if (!json_object_object_get_ex(e, key, &arr) || !arr)
+		return bad(c, _("\"%s\" is missing"), key);
+	if (!json_object_is_type(arr, json_type_array) ||
+	    (len = json_object_array_length(arr)) == 0 || len > 64)
+		return bad(c, _("\"%s\" is not a list [...] of 1 to 64 "
+		    "amounts"), key);
+	*out = jm_calloc(len, sizeof **out);
+	for (i = 0; i < len; i++) {
+		v = json_object_array_get_idx(arr, i);
+		f = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || f <= 0 ||
+		    f > 100000000 || (i > 0 && f <= (*out)[i - 1])) {
+			free(*out);
+			*out = NULL;
+			return bad(c, _("\"%s\" is not whole numbers of fen "
+			    "above 0 in ascending order"), key);
+		}
+		(*out)[i] = f;
+	}
+	*n = len;
+	return 0;
+}
+
+static int
+add_grades(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct grades g = {0};
+
+	if (pension_place(c, e, g.place) < 0 ||
+	    get_int(c, e, "from_year", 2000, 2100, 1, &g.from_year) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &g.source) < 0 ||
+	    get_grades(c, e, "grades_fen", &g.fen, &g.n) < 0)
+		return -1;
+	GROW(p->grade, p->ngrade);
+	p->grade[p->ngrade++] = g;
+	return 0;
+}
+
+static int
+add_subsidy(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct subsidy s = {0};
+
+	if (pension_place(c, e, s.place) < 0 ||
+	    get_int(c, e, "from_year", 2000, 2100, 1, &s.from_year) < 0 ||
+	    get_fen(c, e, "grade_fen", &s.grade) < 0 ||
+	    get_fen(c, e, "subsidy_fen", &s.fen) < 0 ||
+	    get_bool(c, e, "and_above", &s.and_above) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &s.source) < 0)
+		return -1;
+	if (s.grade == 0)
+		return bad(c, _("\"%s\" is not a grade above 0"), "grade_fen");
+	GROW(p->sub, p->nsub);
+	p->sub[p->nsub++] = s;
+	return 0;
+}
+
+static int
+add_hardship(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct hardship h = {0};
+
+	if (get_str(c, e, "group", 1, jm_aid_groups, &h.group) < 0 ||
+	    get_int(c, e, "from_year", 2000, 2100, 1, &h.from_year) < 0 ||
+	    get_fen(c, e, "grade_fen", &h.grade) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &h.source) < 0)
+		return -1;
+	if (h.grade == 0)
+		return bad(c, _("\"%s\" is not a grade above 0"), "grade_fen");
+	GROW(p->hard, p->nhard);
+	p->hard[p->nhard++] = h;
+	return 0;
+}
+
+/* The categories a rule leaves out: a list of known ones. */
+static int
+get_categories(struct ctx *c, json_object *e, const char *key,
+    const char **out, size_t max)
+{
+	json_object *arr, *v;
+	size_t i, len;
+
+	if (!json_object_object_get_ex(e, key, &arr) || !arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array) ||
+	    (len = json_object_array_length(arr)) >= max)
+		return bad(c, _("\"%s\" is not a list [...] of categories"),
+		    key);
+	for (i = 0; i < len; i++) {
+		v = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    !jm_in_list(jm_categories, json_object_get_string(v)))
+			return bad(c, _("\"%s\" names a category that is not "
+			    "resident, pupil, university or newborn"), key);
+		out[i] = json_object_get_string(v);
+	}
+	return 0;
+}
+
+static int
+add_who(struct jm_policy *p, struct ctx *c, json_object *e)
+{
+	struct jm_pension_who w = {0};
+
+	if (get_int(c, e, "from_year", 2000, 2100, 1, &w.from_year) < 0 ||
+	    get_int(c, e, "min_age", 0, 150, 1, &w.min_age) < 0 ||
+	    get_int(c, e, "max_age", 0, 150, 1, &w.max_age) < 0 ||
+	    get_categories(c, e, "excluded_categories", w.excluded,
+	    sizeof w.excluded / sizeof w.excluded[0]) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &w.source) < 0)
+		return -1;
+	if (w.min_age > w.max_age)
+		return bad(c, _("\"%s\" is above max_age"), "min_age");
+	GROW(p->who, p->nwho);
+	p->who[p->nwho++] = w;
+	return 0;
+}
+
 typedef int add_fn(struct jm_policy *, struct ctx *, json_object *);
 
 static const struct array {
@@ -329,6 +518,15 @@ static const struct array {
 	{"waiting", " from_year fixed_months per_break_year per_arrears_year "
 	    "long_break_years long_break_min_months late_months "
 	    "newborn_exempt source ", add_waiting},
+};
+
+static const struct array pension_arrays[] = {
+	{"eligibility", " from_year min_age max_age excluded_categories "
+	    "source ", add_who},
+	{"grades", " city region from_year grades_fen source ", add_grades},
+	{"subsidies", " city region from_year grade_fen subsidy_fen "
+	    "and_above source ", add_subsidy},
+	{"hardship", " group from_year grade_fen source ", add_hardship},
 };
 
 static int
@@ -485,23 +683,68 @@ parse_doc(const char *text, size_t len, const char *name, char *msg,
 	return NULL;
 }
 
-/* The table as a whole: its keys, and the item it is for. */
+/* The pension's collection: MM-DD of the coverage year itself. */
+static int
+pension_singles(struct jm_policy *p, struct ctx *c, json_object *doc)
+{
+	json_object *e;
+	const char *src;
+
+	c->i = NO_INDEX;
+	if (!json_object_object_get_ex(doc, "collection", &e))
+		return 0;
+	c->array = "collection";
+	if (known_keys(c, e, " opens closes source ") < 0 ||
+	    month_day(c, e, "opens", p->pen_opens) < 0 ||
+	    month_day(c, e, "closes", p->pen_closes) < 0 ||
+	    get_str(c, e, "source", 1, NULL, &src) < 0)
+		return -1;
+	if (strcmp(p->pen_opens, p->pen_closes) > 0)
+		return bad(c, _("\"%s\" is after closes"), "opens");
+	return 0;
+}
+
+/* The table as a whole: the item it is for (medical when it names none),
+ * and its keys. 1 for the pension, 0 medical, -1 malformed. */
 static int
 table_keys(struct ctx *c, json_object *doc)
 {
 	json_object *v;
+	int pension = 0;
 
 	c->array = "table";
 	c->i = NO_INDEX;
-	if (known_keys(c, doc, " table item notes standards window_default "
-	    "windows local_rates aid_rules aid_amounts waiting newborn ") < 0)
+	if (json_object_object_get_ex(doc, "item", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    (strcmp(json_object_get_string(v), "medical") != 0 &&
+		    strcmp(json_object_get_string(v), "pension") != 0))
+			return bad(c, _("\"%s\" is neither medical nor "
+			    "pension"), "item");
+		pension = !strcmp(json_object_get_string(v), "pension");
+	}
+	if (known_keys(c, doc, pension ? " table item notes collection "
+	    "eligibility grades subsidies hardship " : " table item notes "
+	    "standards window_default windows local_rates aid_rules "
+	    "aid_amounts waiting newborn ") < 0)
 		return -1;
-	if (json_object_object_get_ex(doc, "item", &v) &&
-	    (!json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), "medical") != 0))
-		return bad(c, _("\"%s\" is not medical: this version has "
-		    "rules for the medical insurance only"), "item");
-	return 0;
+	return pension;
+}
+
+/* The entries of a table, by the item it is for. */
+static int
+entries(struct jm_policy *q, struct ctx *c, json_object *doc)
+{
+	int pension = table_keys(c, doc);
+	const struct array *a = pension ? pension_arrays : arrays;
+	size_t i, n = pension ? sizeof pension_arrays /
+	    sizeof pension_arrays[0] : sizeof arrays / sizeof arrays[0];
+
+	if (pension < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (each(q, c, doc, &a[i]) < 0)
+			return -1;
+	return pension ? pension_singles(q, c, doc) : singles(q, c, doc);
 }
 
 struct jm_policy *
@@ -511,8 +754,6 @@ jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
 	struct ctx c = {name, "", 0, msg, msgsz};
 	struct jm_policy *q;
 	json_object *doc;
-	size_t i;
-	int rc;
 
 	if (!(doc = parse_doc(text, len, name, msg, msgsz)))
 		return NULL;
@@ -520,10 +761,7 @@ jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
 		q = jm_calloc(1, sizeof *q);
 	GROW(q->docs, q->ndocs);
 	q->docs[q->ndocs++] = doc;
-	rc = table_keys(&c, doc);
-	for (i = 0; rc == 0 && i < sizeof arrays / sizeof arrays[0]; i++)
-		rc = each(q, &c, doc, &arrays[i]);
-	if (rc == 0 && singles(q, &c, doc) == 0)
+	if (entries(q, &c, doc) == 0)
 		return q;
 	if (!p)
 		jm_policy_free(q);
@@ -546,6 +784,12 @@ jm_policy_free(struct jm_policy *p)
 	free(p->rule);
 	free(p->amt);
 	free(p->wait);
+	for (i = 0; i < p->ngrade; i++)
+		free(p->grade[i].fen);
+	free(p->grade);
+	free(p->sub);
+	free(p->hard);
+	free(p->who);
 	free(p);
 }
 
@@ -755,4 +999,140 @@ int
 jm_policy_newborn_days(const struct jm_policy *p)
 {
 	return p->newborn_days;
+}
+
+/* --- the resident pension --- */
+
+/* How an entry of a place from a year fits a region in a year: the county
+ * before its city before the province, then the latest year; 0: not. */
+static long
+reach(const char *place, int from_year, const char *region, int year)
+{
+	int m;
+
+	if (from_year > year)
+		return 0;
+	if (strcmp(place, region) == 0)
+		m = 3;
+	else if (strcmp(place + 2, "0000") == 0)
+		m = strncmp(place, region, 2) == 0;
+	else
+		m = place_match(place, region) ? 2 : 0;
+	return m ? m * 10000L + from_year : 0;
+}
+
+int
+jm_policy_grades(const struct jm_policy *p, int year, const char *region,
+    const int64_t **fen, const char **source)
+{
+	long best = 0, r;
+	size_t i;
+	int n = -1;
+
+	for (i = 0; i < p->ngrade; i++) {
+		r = reach(p->grade[i].place, p->grade[i].from_year, region,
+		    year);
+		if (r > 0 && r >= best) {
+			best = r;
+			*fen = p->grade[i].fen;
+			*source = p->grade[i].source;
+			n = (int)p->grade[i].n;
+		}
+	}
+	return n;
+}
+
+/* The subsidy table in force for a region: its place and year. */
+static const struct subsidy *
+subsidy_table(const struct jm_policy *p, int year, const char *region)
+{
+	const struct subsidy *t = NULL;
+	long best = 0, r;
+	size_t i;
+
+	for (i = 0; i < p->nsub; i++) {
+		r = reach(p->sub[i].place, p->sub[i].from_year, region, year);
+		if (r > 0 && r >= best) {
+			best = r;
+			t = &p->sub[i];
+		}
+	}
+	return t;
+}
+
+int
+jm_policy_subsidy(const struct jm_policy *p, int year, const char *region,
+    int64_t total, int64_t *fen, const char **source)
+{
+	const struct subsidy *t = subsidy_table(p, year, region), *s;
+	const struct subsidy *exact = NULL, *above = NULL;
+	size_t i;
+
+	if (!t)
+		return -1;
+	for (i = 0; i < p->nsub; i++) {
+		s = &p->sub[i];
+		if (strcmp(s->place, t->place) || s->from_year != t->from_year)
+			continue;
+		if (s->grade == total)
+			exact = s;
+		else if (s->and_above && s->grade < total && (!above ||
+		    s->grade >= above->grade))
+			above = s;
+	}
+	if (!(s = exact ? exact : above))
+		return -1;
+	*fen = s->fen;
+	*source = s->source;
+	return strcmp(t->place + 2, "0000") == 0;
+}
+
+int
+jm_policy_hardship(const struct jm_policy *p, int year, const char *group,
+    int64_t *grade, const char **source)
+{
+	int best = 0;
+	size_t i;
+
+	for (i = 0; group && i < p->nhard; i++)
+		if (strcmp(p->hard[i].group, group) == 0 &&
+		    p->hard[i].from_year <= year &&
+		    p->hard[i].from_year >= best) {
+			best = p->hard[i].from_year;
+			*grade = p->hard[i].grade;
+			*source = p->hard[i].source;
+		}
+	return best ? 0 : -1;
+}
+
+const struct jm_pension_who *
+jm_policy_pension_who(const struct jm_policy *p, int year)
+{
+	const struct jm_pension_who *best = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nwho; i++)
+		if (p->who[i].from_year <= year &&
+		    (!best || p->who[i].from_year >= best->from_year))
+			best = &p->who[i];
+	return best;
+}
+
+/* MM-DD of a year; 29 February of a common year is the 28th. */
+static void
+day_of(int year, const char *md, struct jm_date *d)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof buf, "%04d-%s", year % 10000, md);
+	if (jm_parse_date(buf, d) < 0)
+		*d = (struct jm_date){year, 2, 28};
+}
+
+void
+jm_policy_pension_window(const struct jm_policy *p, int year,
+    struct jm_date *opens, struct jm_date *closes)
+{
+	day_of(year, p->pen_opens[0] ? p->pen_opens : "01-01", opens);
+	day_of(year, p->pen_closes[0] ? p->pen_closes : "12-31", closes);
 }

@@ -45,4 +45,29 @@ const struct jm_waiting *jm_policy_waiting(const struct jm_policy *, int year);
 /* Days after birth within which a newborn is covered from birth. */
 int jm_policy_newborn_days(const struct jm_policy *);
 
+/* The resident pension (城乡居民基本养老保险): who is enrolled, by the age
+ * reached in the coverage year and the category. */
+struct jm_pension_who {
+	int from_year, min_age, max_age;
+	const char *excluded[8];	/* categories not enrolled; NULL ends */
+	const char *source;
+};
+const struct jm_pension_who *jm_policy_pension_who(const struct jm_policy *,
+    int year);
+/* The grades (缴费档次) offered in a region for a year, ascending, in fen:
+ * how many, or -1 when the tables do not know. */
+int jm_policy_grades(const struct jm_policy *, int year, const char *region,
+    const int64_t **fen, const char **source);
+/* The subsidy credited for a year's total: 0 by the city's (or county's)
+ * table, 1 by the provincial minimum (no local table), -1 unknown. */
+int jm_policy_subsidy(const struct jm_policy *, int year, const char *region,
+    int64_t total, int64_t *fen, const char **source);
+/* The grade a county pays for a hardship group (代缴): 0, or -1 when the
+ * group has none. */
+int jm_policy_hardship(const struct jm_policy *, int year, const char *group,
+    int64_t *grade, const char **source);
+/* The collection of a coverage year: during the year itself. */
+void jm_policy_pension_window(const struct jm_policy *, int year,
+    struct jm_date *opens, struct jm_date *closes);
+
 #endif

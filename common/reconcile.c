@@ -263,18 +263,23 @@ each_payment(struct run *r, json_object *p)
 	}
 }
 
-/* Two payments for one person, year and item: a refund candidate. */
+/* Two medical payments for one person and year: a refund candidate. */
 static void
 duplicates(struct run *r)
 {
 	size_t n = json_object_array_length(r->list), i, k;
 	json_object *a, *b, *f, *orders;
-	const char *x[3], *y[3];
+	const char *x[3], *y[3], *it;
 	static const char *const keys[] = {"insured_id", "year", "item"};
 	int dup, seen;
 
 	for (i = 0; i < n; i++) {
 		a = json_object_array_get_idx(r->list, i);
+		/* the pension is paid in several payments a year, each to a
+		 * higher grade, which the platform keeps within the top */
+		if ((it = json_object_get_string(json_object_object_get(a,
+		    "item"))) && !strcmp(it, "pension"))
+			continue;
 		orders = json_object_new_array();
 		for (k = 0, seen = dup = 0; k < n; k++) {
 			b = json_object_array_get_idx(r->list, k);

@@ -140,8 +140,8 @@ aid(struct sandbox *sb, json_object *req, struct jm_perr *err)
 
 /* Paid elsewhere, by default on time: on the day the window closed. */
 static int
-paid_at(json_object *req, const struct sb_person *p, int year, char *out,
-    struct jm_perr *err)
+paid_at(json_object *req, const struct sb_person *p, int year,
+    const char *item, char *out, struct jm_perr *err)
 {
 	const char *s = jm_sb_str(req, "paid_at");
 	struct jm_date opens, closes;
@@ -159,7 +159,12 @@ paid_at(json_object *req, const struct sb_person *p, int year, char *out,
 			return -1;
 		}
 	} else {
-		jm_policy_window(jm_policy(), year, p->region, &opens, &closes);
+		if (strcmp(item, "pension") == 0)
+			jm_policy_pension_window(jm_policy(), year, &opens,
+			    &closes);
+		else
+			jm_policy_window(jm_policy(), year, p->region, &opens,
+			    &closes);
 		t = (time_t)jm_days(closes) * 86400 + 4 * 3600;
 		if (t > now)
 			t = now;
@@ -227,14 +232,15 @@ paid_parse(struct sandbox *sb, json_object *req, struct elsewhere *e,
 	if (!json_object_object_get_ex(req, "year", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    (e->year = json_object_get_int(v)) < 2000 || e->year > 2100 ||
-	    strcmp(e->item, "medical") != 0 || !e->channel ||
+	    (strcmp(e->item, "medical") != 0 &&
+	    strcmp(e->item, "pension") != 0) || !e->channel ||
 	    !jm_in_list(channels, e->channel)) {
 		jm_perr_set(err, "BAD_VALUE", _("a paid fixture needs year, "
-		    "item medical and a channel (alipay, wechat, wanshitong, "
-		    "bank, family, counter, other)"));
+		    "item medical or pension and a channel (alipay, wechat, "
+		    "wanshitong, bank, family, counter, other)"));
 		return -1;
 	}
-	if (paid_at(req, &e->p, e->year, e->when, err) < 0)
+	if (paid_at(req, &e->p, e->year, e->item, e->when, err) < 0)
 		return -1;
 	k = jm_fen_get(req, "amount_fen", &e->amount, err->msg,
 	    sizeof err->msg);

@@ -8,6 +8,7 @@
 #include "money.h"
 #include "person.h"
 #include "payment.h"
+#include "policy.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -39,7 +40,7 @@ jm_sb_settle_date(const char *paid_at)
 struct payreq {
 	const char *key, *insured, *item, *kind, *channel, *account;
 	int year;
-	int64_t amount;
+	int64_t amount, grade;	/* grade: the pension's, 0 for none */
 	char hash[24], payer[32];
 };
 
@@ -125,6 +126,10 @@ parse(json_object *req, struct payreq *r, struct jm_perr *err)
 		return -1;
 	}
 	r->year = json_object_get_int(v);
+	if (jm_fen_get(req, "grade_fen", &r->grade, msg, sizeof msg) < 0) {
+		jm_perr_set(err, "BAD_VALUE", "grade_fen: %s", msg);
+		return -1;
+	}
 	if (r->amount == 0) {
 		jm_perr_set(err, "BAD_VALUE", _("nothing to pay: amount_fen "
 		    "is 0"));
@@ -137,7 +142,7 @@ parse(json_object *req, struct payreq *r, struct jm_perr *err)
 		    "an account, the others none)"), r->channel);
 		return -1;
 	}
-	jm_pay_hash(r->insured, r->year, r->item, r->kind, r->amount,
+	jm_pay_hash(r->insured, r->year, r->item, r->kind, r->grade, r->amount,
 	    r->channel, r->account, r->hash);
 	return 0;
 }
@@ -167,26 +172,45 @@ member(struct sandbox *sb, const struct payreq *r, struct jm_perr *err)
 	return rc;
 }
 
-/* The platform checks the amount at payment time with a fresh quote. */
+/* The pension: the year's payments stay within the top grade the
+ * person's city offers. */
 static int
-requote(struct jm_platform *pl, const struct payreq *r, struct jm_perr *err)
+within_top(const struct payreq *r, const struct sb_person *p, int64_t paid,
+    struct jm_perr *err)
 {
-	json_object *req = json_object_new_object(), *q = NULL, *v;
-	int64_t due = -1, paid = 0;
-	char msg[128];
-	int rc = -1;
+	const int64_t *g;
+	const char *src;
+	char a[32], b[32], c[32];
+	int n;
 
-	json_object_object_add(req, "insured_id",
-	    json_object_new_string(r->insured));
-	json_object_object_add(req, "year", json_object_new_int(r->year));
-	json_object_object_add(req, "item", json_object_new_string(r->item));
-	json_object_object_add(req, "kind", json_object_new_string(r->kind));
-	if (jm_sb_quote(pl, req, &q, err) < 0)
-		goto out;
+	if (strcmp(r->item, "pension") != 0 || (n = jm_policy_grades(
+	    jm_policy(), r->year, p->region, &g, &src)) < 1 ||
+	    paid + r->amount <= g[n - 1])
+		return 0;
+	jm_perr_set(err, "GRADE_LIMIT", _("the pension payments for %d would "
+	    "total %s yuan, more than the top grade %s: at most %s more can "
+	    "be paid"), r->year, jm_yuan(paid + r->amount, a),
+	    jm_yuan(g[n - 1], b), jm_yuan(paid < g[n - 1] ? g[n - 1] - paid :
+	    0, c));
+	return -1;
+}
+
+/* The fresh quote against the request: 0, or -1 with the refusal. */
+static int
+agrees(const struct payreq *r, json_object *q, struct jm_perr *err)
+{
+	int64_t due = -1, paid = 0;
+	json_object *v = NULL;
+	char msg[128];
+
 	jm_fen_get(q, "due_fen", &due, msg, sizeof msg);
 	jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
 	json_object_object_get_ex(q, "in_window", &v);
-	if (due == 0 && paid > 0)
+	if (due == 0 && paid > 0 && r->grade > 0)
+		jm_perr_set(err, "ALREADY_PAID", _("the pension for %d already "
+		    "totals %s yuan, this grade or more"), r->year,
+		    jm_yuan(paid, msg));
+	else if (due == 0 && paid > 0)
 		jm_perr_set(err, "ALREADY_PAID", _("already paid for %d"),
 		    r->year);
 	else if (due != r->amount)
@@ -197,8 +221,38 @@ requote(struct jm_platform *pl, const struct payreq *r, struct jm_perr *err)
 		jm_perr_set(err, "WINDOW_NOT_OPEN", _("the collection for %d "
 		    "has not opened yet"), r->year);
 	else
-		rc = 0;
-out:
+		return 0;
+	return -1;
+}
+
+/*
+ * The platform checks the amount at payment time with a fresh quote. For
+ * the pension the quote is for the payment's grade, the year's total it
+ * brings the person to: a request for a grade already reached is
+ * ALREADY_PAID, as jm-pay's journal says "paid before" (pay.c).
+ */
+static int
+requote(struct jm_platform *pl, const struct payreq *r,
+    const struct sb_person *p, struct jm_perr *err)
+{
+	json_object *req = json_object_new_object(), *q = NULL;
+	int64_t paid = 0;
+	char msg[128];
+	int rc;
+
+	json_object_object_add(req, "insured_id",
+	    json_object_new_string(r->insured));
+	json_object_object_add(req, "year", json_object_new_int(r->year));
+	json_object_object_add(req, "item", json_object_new_string(r->item));
+	json_object_object_add(req, "kind", json_object_new_string(r->kind));
+	if (r->grade > 0)
+		json_object_object_add(req, "grade_fen",
+		    json_object_new_int64(r->grade));
+	if ((rc = jm_sb_quote(pl, req, &q, err)) == 0) {
+		jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
+		if ((rc = within_top(r, p, paid, err)) == 0)
+			rc = agrees(r, q, err);
+	}
 	json_object_put(req);
 	json_object_put(q);
 	return rc;
@@ -321,7 +375,7 @@ jm_sb_pay(struct jm_platform *pl, json_object *req, json_object **resp,
 		return -1;
 	if ((rc = seen(sb, &r, resp, err)) <= 0)
 		return rc;
-	if (member(sb, &r, err) < 0 || requote(pl, &r, err) < 0 ||
+	if (member(sb, &r, err) < 0 || requote(pl, &r, &p, err) < 0 ||
 	    channel(sb, &r, err) < 0) {
 		if (err->temporary || !strcmp(err->code, "PLATFORM_ERROR"))
 			return -1;

@@ -11,11 +11,12 @@
 #include "sandbox.h"
 #include "util.h"
 
-/* Everything a quote is made of. */
+/* Everything a quote is made of; grade, subsidy and table for the
+ * pension only (table: 0 city, 1 provincial minimum, -1 not known). */
 struct quote {
-	int year, in_window, waiting, covered;
+	int year, in_window, waiting, covered, pension, table;
 	const char *item, *kind;
-	int64_t standard, aid, paid, due;
+	int64_t standard, aid, paid, due, grade, subsidy;
 	struct jm_date opens, closes, from, to;
 	char expires[32], status[16], id[24];
 };
@@ -218,6 +219,9 @@ finish(struct quote *q, const char *insured, struct jm_date today)
 	jm_rfc3339(exp < cap ? exp : cap, q->expires);
 	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s", insured,
 	    q->year, q->item, q->kind, q->due, q->expires);
+	if (q->pension)	/* two grades may both be paid already */
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+		    "|%" PRId64, q->grade);
 	for (i = 0; buf[i]; i++)
 		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
 	snprintf(q->id, sizeof q->id, "Q%016" PRIx64, h);
@@ -236,6 +240,17 @@ span(struct jm_date a, struct jm_date b)
 	return o;
 }
 
+/* The government's contribution subsidy (缴费补贴) for the year's total,
+ * and whose table says so. */
+static void
+subsidy_keys(json_object *o, const struct quote *q)
+{
+	json_object_object_add(o, "subsidy_fen", q->table < 0 ? NULL :
+	    json_object_new_int64(q->subsidy));
+	json_object_object_add(o, "subsidy_table", q->table < 0 ? NULL :
+	    json_object_new_string(q->table ? "provincial-minimum" : "city"));
+}
+
 static json_object *
 answer(const struct quote *q, const struct sb_person *p)
 {
@@ -250,11 +265,16 @@ answer(const struct quote *q, const struct sb_person *p)
 	json_object_object_add(o, "kind", json_object_new_string(q->kind));
 	json_object_object_add(o, "aid", p->aid[0] ?
 	    json_object_new_string(p->aid) : NULL);
+	if (q->pension)
+		json_object_object_add(o, "grade_fen",
+		    json_object_new_int64(q->grade));
 	json_object_object_add(o, "standard_fen",
 	    json_object_new_int64(q->standard));
 	json_object_object_add(o, "aid_fen", json_object_new_int64(q->aid));
 	json_object_object_add(o, "paid_fen", json_object_new_int64(q->paid));
 	json_object_object_add(o, "due_fen", json_object_new_int64(q->due));
+	if (q->pension)
+		subsidy_keys(o, q);
 	json_object_object_add(o, "window", span(q->opens, q->closes));
 	json_object_object_add(o, "in_window",
 	    json_object_new_boolean(q->in_window));
@@ -269,14 +289,15 @@ answer(const struct quote *q, const struct sb_person *p)
 }
 
 /* The coverage year asked for, else the one collected on today's date:
- * from 1 September on, the next year's. */
+ * the medical insurance's from 1 September on is the next year's, the
+ * pension's is always the current year (paid during the year). */
 static int
-year_of(json_object *req, struct jm_date today, int *year,
+year_of(json_object *req, struct jm_date today, struct quote *q,
     struct jm_perr *err)
 {
 	json_object *v;
 
-	*year = today.m >= 9 ? today.y + 1 : today.y;
+	q->year = !q->pension && today.m >= 9 ? today.y + 1 : today.y;
 	if (!json_object_object_get_ex(req, "year", &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_int) ||
@@ -286,7 +307,41 @@ year_of(json_object *req, struct jm_date today, int *year,
 		    "2100"));
 		return -1;
 	}
-	*year = json_object_get_int(v);
+	q->year = json_object_get_int(v);
+	return 0;
+}
+
+/* A group the county pays the pension's lowest grade for (代缴). */
+static int
+hardship(const struct sb_person *p, int year, int64_t *grade,
+    const char **src)
+{
+	return p->aid[0] ? jm_policy_hardship(jm_policy(), year, p->aid, grade,
+	    src) : -1;
+}
+
+/* Special payment: for medical-aid recipients, or for the pension the
+ * hardship groups. */
+static int
+special_allowed(const struct sb_person *p, const struct quote *q,
+    struct jm_perr *err)
+{
+	const char *src;
+	int64_t g;
+
+	if (!q->pension && !p->aid[0]) {
+		jm_perr_set(err, "NOT_AID", _("special payment (特殊缴费) is "
+		    "for medical-aid recipients; this person is in no aid "
+		    "group"));
+		return -1;
+	}
+	if (q->pension && hardship(p, q->year, &g, &src) < 0) {
+		jm_perr_set(err, "NOT_AID", _("special payment of the pension "
+		    "(代缴, the county pays) is for 低保, 特困, "
+		    "severe-disability and 监测 people; this person is %s"),
+		    p->aid[0] ? jm_aid_name(p->aid) : _("in no such group"));
+		return -1;
+	}
 	return 0;
 }
 
@@ -295,24 +350,32 @@ static int
 request(json_object *req, const struct sb_person *p, struct jm_date today,
     struct quote *q, struct jm_perr *err)
 {
-	if (year_of(req, today, &q->year, err) < 0)
-		return -1;
+	const char *src;
+	int64_t g;
+
 	q->item = jm_sb_str(req, "item") ? jm_sb_str(req, "item") : "medical";
-	q->kind = jm_sb_str(req, "kind") ? jm_sb_str(req, "kind") :
-	    p->aid[0] ? "special" : "daily";
-	if (strcmp(q->item, "medical") != 0) {
-		jm_perr_set(err, "BAD_VALUE", _("item '%.20s' is not offered "
-		    "here"), q->item);
+	q->pension = strcmp(q->item, "pension") == 0;
+	if (!q->pension && strcmp(q->item, "medical") != 0) {
+		jm_perr_set(err, "BAD_VALUE", _("item '%.20s' is neither "
+		    "medical nor pension"), q->item);
 		return -1;
 	}
+	if (year_of(req, today, q, err) < 0)
+		return -1;
+	q->kind = jm_sb_str(req, "kind");
+	if (!q->kind)
+		q->kind = (q->pension ? hardship(p, q->year, &g, &src) == 0 :
+		    p->aid[0] != '\0') ? "special" : "daily";
 	if (strcmp(q->kind, "daily") && strcmp(q->kind, "special")) {
 		jm_perr_set(err, "BAD_VALUE", _("kind is daily or special"));
 		return -1;
 	}
-	if (strcmp(q->kind, "special") == 0 && !p->aid[0]) {
-		jm_perr_set(err, "NOT_AID", _("special payment (特殊缴费) is "
-		    "for medical-aid recipients; this person is in no aid "
-		    "group"));
+	if (strcmp(q->kind, "special") == 0 && special_allowed(p, q, err) < 0)
+		return -1;
+	if (today.y > q->year && q->pension) {
+		jm_perr_set(err, "YEAR_CLOSED", _("the pension for %d was "
+		    "collected during %d: past years (补缴) are paid at a tax "
+		    "office counter, and earn no subsidy"), q->year, q->year);
 		return -1;
 	}
 	if (today.y > q->year) {
@@ -322,6 +385,142 @@ request(json_object *req, const struct sb_person *p, struct jm_date today,
 		return -1;
 	}
 	return 0;
+}
+
+/* --- the resident pension (城乡居民基本养老保险) --- */
+
+/* Who it enrols: by the age reached in the coverage year; no students. */
+static int
+eligible(const struct sb_person *p, int year, struct jm_perr *err)
+{
+	const struct jm_pension_who *w = jm_policy_pension_who(jm_policy(),
+	    year);
+	struct jm_date b = {year, 1, 1};
+	size_t i;
+	int age;
+
+	if (!w) {
+		jm_perr_set(err, "POLICY_UNKNOWN", _("no published rule of who "
+		    "the pension enrols in %d: add a table in policy.d"), year);
+		return -1;
+	}
+	for (i = 0; w->excluded[i]; i++)
+		if (strcmp(w->excluded[i], p->category) == 0) {
+			jm_perr_set(err, "NOT_ELIGIBLE", _("the resident pension "
+			    "(城乡居民养老保险) does not enrol pupils and "
+			    "students (%s)"), p->category);
+			return -1;
+		}
+	jm_parse_date(p->birth_date, &b);
+	age = year - b.y;
+	if (age < w->min_age || age > w->max_age) {
+		jm_perr_set(err, "NOT_ELIGIBLE", _("the resident pension is for "
+		    "ages %d to %d reached in the coverage year: this person "
+		    "is %d in %d"), w->min_age, w->max_age, age, year);
+		return -1;
+	}
+	return 0;
+}
+
+/* A grade in yuan as people say it: 300, or 250.50 (buf of 32). */
+static char *
+grade_yuan(int64_t fen, char *buf)
+{
+	if (fen % 100)
+		return jm_yuan(fen, buf);
+	snprintf(buf, 32, "%lld", (long long)(fen / 100));
+	return buf;
+}
+
+/* "300, 400, ..., 6000" (yuan). */
+static char *
+grade_list(const int64_t *g, int n, char *buf, size_t sz)
+{
+	size_t len = 0;
+	char y[32];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < sz; i++)
+		len += (size_t)snprintf(buf + len, sz - len, "%s%s", i ? ", " :
+		    "", grade_yuan(g[i], y));
+	return buf;
+}
+
+/* The grade asked for, which the person's city must offer. */
+static int
+grade_of(const struct sb_person *p, json_object *req, struct quote *q,
+    struct jm_perr *err)
+{
+	const int64_t *g;
+	const char *src;
+	char city[64], list[512], msg[128], y[32];
+	int n, i, k;
+
+	if ((n = jm_policy_grades(jm_policy(), q->year, p->region, &g,
+	    &src)) < 0) {
+		jm_perr_set(err, "POLICY_UNKNOWN", _("no published pension "
+		    "grades for %d (%s): add a table in policy.d"), q->year,
+		    city_name(p->region, city, sizeof city));
+		return -1;
+	}
+	grade_list(g, n, list, sizeof list);
+	k = jm_fen_get(req, "grade_fen", &q->grade, msg, sizeof msg);
+	if (k <= 0) {
+		jm_perr_set(err, k ? "BAD_VALUE" : "MISSING_FIELD", _("choose a "
+		    "grade (缴费档次) for the pension of %d in %s: %s yuan"),
+		    q->year, city_name(p->region, city, sizeof city), list);
+		return -1;
+	}
+	for (i = 0; i < n && g[i] != q->grade; i++)
+		;
+	if (i == n) {
+		jm_perr_set(err, "GRADE_NOT_OFFERED", _("grade %s is not "
+		    "offered in %s for %d: the grades are %s yuan"),
+		    grade_yuan(q->grade, y), city_name(p->region, city,
+		    sizeof city), q->year, list);
+		return -1;
+	}
+	return 0;
+}
+
+/* The grade's amount, less what the county pays for a hardship group. */
+static int
+pension_owed(const struct sb_person *p, json_object *req, struct quote *q,
+    struct jm_perr *err)
+{
+	const char *src;
+
+	if (eligible(p, q->year, err) < 0)
+		return -1;
+	q->table = -1;
+	if (strcmp(q->kind, "special") == 0) {
+		hardship(p, q->year, &q->grade, &src);
+		q->standard = q->aid = q->grade;
+		return 0;
+	}
+	if (grade_of(p, req, q, err) < 0)
+		return -1;
+	q->standard = q->grade;
+	q->aid = 0;
+	return 0;
+}
+
+/* Paid during the year, for the year; the subsidy follows the year's
+ * total once this is paid. */
+static void
+pension_dates(const struct sb_person *p, struct quote *q)
+{
+	const char *src;
+
+	jm_policy_pension_window(jm_policy(), q->year, &q->opens, &q->closes);
+	q->from = (struct jm_date){q->year, 1, 1};
+	q->to = (struct jm_date){q->year, 12, 31};
+	q->covered = 1;
+	q->waiting = 0;
+	if (strcmp(q->kind, "daily") == 0)
+		q->table = jm_policy_subsidy(jm_policy(), q->year, p->region,
+		    q->paid > q->grade ? q->paid : q->grade, &q->subsidy, &src);
 }
 
 int
@@ -334,13 +533,19 @@ jm_sb_quote(struct jm_platform *pl, json_object *req, json_object **resp,
 	struct quote q = {0};
 
 	if (jm_sb_person(sb, req, &p, err) < 0 ||
-	    request(req, &p, today, &q, err) < 0 || owed(&p, &q, err) < 0)
+	    request(req, &p, today, &q, err) < 0 || (q.pension ?
+	    pension_owed(&p, req, &q, err) : owed(&p, &q, err)) < 0)
 		return -1;
-	jm_policy_window(jm_policy(), q.year, p.region, &q.opens, &q.closes);
+	q.paid = paid_sum(sb, p.insured_id, q.year, q.item);
+	if (q.pension)
+		pension_dates(&p, &q);
+	else {
+		jm_policy_window(jm_policy(), q.year, p.region, &q.opens,
+		    &q.closes);
+		coverage(sb, &p, &q, today);
+	}
 	q.in_window = jm_date_cmp(q.opens, today) <= 0 &&
 	    jm_date_cmp(today, q.closes) <= 0;
-	q.paid = paid_sum(sb, p.insured_id, q.year, q.item);
-	coverage(sb, &p, &q, today);
 	finish(&q, p.insured_id, today);
 	*resp = answer(&q, &p);
 	return 0;
@@ -353,6 +558,11 @@ jm_sb_owed(struct sandbox *sb, const struct sb_person *p, int year,
 	struct quote q = {0};
 
 	(void)sb;
+	if (strcmp(item, "medical") != 0) {
+		jm_perr_set(err, "BAD_VALUE", _("the %s has no one amount owed: "
+		    "give amount_fen"), item);
+		return -1;
+	}
 	q.year = year;
 	q.item = item;
 	q.kind = p->aid[0] ? "special" : "daily";

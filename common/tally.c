@@ -92,11 +92,12 @@ export_cols(struct jm_tally *t)
 }
 
 struct jm_tally *
-jm_tally_new(enum jm_by by)
+jm_tally_new(enum jm_by by, const char *item)
 {
 	struct jm_tally *t = jm_calloc(1, sizeof *t);
 
 	t->by = by;
+	snprintf(t->item, sizeof t->item, "%s", item ? item : "");
 	t->today = jm_today();
 	export_cols(t);
 	return t;

@@ -15,7 +15,8 @@ struct jm_tally;
 
 /* village, town, region or none; -1 for another word. */
 int jm_tally_by(const char *);
-struct jm_tally *jm_tally_new(enum jm_by);
+/* A report of one item (medical, pension; NULL: the quotes say). */
+struct jm_tally *jm_tally_new(enum jm_by, const char *item);
 /* Count a record after the step: its quote, or its error. */
 void jm_tally_add(struct jm_tally *, const struct jm_rec *);
 /* The name of the record's group, for a workbook's sheet; NULL when the

@@ -65,8 +65,8 @@ check_exit "--year abc is a usage error" 64 jm-quote --year abc /dev/null
 check "the usage error says why" grep -q "^jm-quote: --year: 'abc' is not a year" "$T/exit.err"
 check_exit "--year 1999 is a usage error" 64 jm-quote --year 1999 /dev/null
 check_exit "--item medical" 0 jm-quote --item medical /dev/null
-check_exit "--item pension is refused" 64 jm-quote --item pension /dev/null
-check "the refusal says the pension is not offered" grep -q 'pension is not offered' "$T/exit.err"
+check_exit "--grade without the pension is a usage error" 64 jm-quote --grade 300 /dev/null
+check "the refusal says --grade is the pension's" grep -q -- "--grade is the pension's" "$T/exit.err"
 check_exit "--item other is refused" 64 jm-quote --item dental /dev/null
 check_exit "--kind monthly is refused" 64 jm-quote --kind monthly /dev/null
 echo "{\"id_no\":\"$parent\"}" >parent.jsonl

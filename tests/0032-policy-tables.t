@@ -3,7 +3,7 @@
 # ones, read in name order; a malformed table stops jm-quote (exit 2),
 # naming the file and the entry.
 . "$(dirname "$0")/lib.sh"
-plan 69
+plan 71
 export JM_TODAY=2025-11-20
 D=$JM_HOME/policy.d
 cd "$T" || exit 2
@@ -127,8 +127,10 @@ bad "an array that is not one" '{"aid_amounts":{"city":"341100"}}' 'table: "aid_
 bad "an entry that is no object" '{"aid_amounts":[{"city":"341100","year":2026,"group":"orphan","pay_fen":0,"source":"x"},5]}' \
 	'aid_amounts[1]: the entry is not an object {...}'
 bad "an unknown table" '{"aid_amount":[]}' 'table: "aid_amount" is not a key of this table'
-bad "another item" '{"item":"pension","standards":[]}' \
-	'table: "item" is not medical: this version has rules for the medical insurance only'
+bad "another item" '{"item":"dental","standards":[]}' \
+	'table: "item" is neither medical nor pension'
+bad "a medical key in a pension table" '{"item":"pension","standards":[]}' \
+	'table: "standards" is not a key of this table'
 head -c 2097152 /dev/zero | tr '\0' ' ' >"$D/bad.json"
 echo "{\"id_no\":\"$langya\"}" | jm-quote >bad.out 2>bad.err
 check_eq "a 2 MiB table: exit 2" 2 "$?"

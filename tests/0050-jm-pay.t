@@ -23,7 +23,7 @@ check_exit "--account goes with family only" 64 jm-pay --yes --channel alipay --
 check_exit "--max-total must be an amount" 64 jm-pay --yes --channel alipay --max-total 12.345 "$T/q"
 
 jm-pay --dry-run --channel wechat "$T/q" >"$T/dry" 2>&1
-check "--dry-run names each person masked" grep -q '^3      3411\*\*\*\*\*\*\*\*\*\*0031  示例三      2026  40.00      pay$' "$T/dry"
+check "--dry-run names each person masked" grep -q '^3      3411\*\*\*\*\*\*\*\*\*\*0031  示例三      medical  2026  40.00      pay$' "$T/dry"
 check "--dry-run gives the total" grep -q '^would pay 6 people, 2040.00 yuan, through wechat; nothing was paid$' "$T/dry"
 check_eq "--dry-run pays nothing" 0 "$(platform 'SELECT count(*) FROM payment')"
 

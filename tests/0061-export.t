@@ -69,7 +69,7 @@ check_eq "jm-quote --report --format csv: a row per village and the total" \
 	"$(sed '1s/^\xef\xbb\xbf//' report.csv | tr -d '\r')"
 jm-quote bound.jsonl 2>/dev/null | sed -n 1,5p | jm-pay --yes --channel alipay --format csv >pay.csv 2>/dev/null
 check "jm-pay --format csv: amount, status, channel, order" \
-	grep -q "^姑孰镇,示例村,示例一,\"=\"\"$id1\"\"\",2026,400.00,已缴,支付宝,\"=\"\"[^\"]*\"\"\",\"=\"\"[^\"]*\"\"\",2025-11-20T" pay.csv
+	grep -q "^姑孰镇,示例村,示例一,\"=\"\"$id1\"\"\",城乡居民医保,2026,400.00,已缴,支付宝,\"=\"\"[^\"]*\"\"\",\"=\"\"[^\"]*\"\"\",2025-11-20T" pay.csv
 check_exit "jm-pay --dry-run --format csv is a usage error" 64 jm-pay --dry-run --channel alipay --format csv bound.jsonl
 check_exit "jm-receipt takes no --format csv" 64 jm-receipt --format csv /dev/null
 
@@ -123,7 +123,7 @@ jm-register roster.jsonl 2>/dev/null | jm-bind --format xlsx -o bind.xlsx 2>/dev
 check "jm-bind --format xlsx" test -s bind.xlsx
 jm-quote bound.jsonl 2>/dev/null | sed -n 1,5p | jm-pay --yes --channel alipay --format xlsx -o pay.xlsx 2>/dev/null
 check_eq "jm-pay --format xlsx: amounts as numbers" "n 400 0.00" \
-	"$($PY -c 'import openpyxl,sys; c=openpyxl.load_workbook(sys.argv[1]).active["F2"]; print(c.data_type, c.value, c.number_format)' pay.xlsx)"
+	"$($PY -c 'import openpyxl,sys; c=openpyxl.load_workbook(sys.argv[1]).active["G2"]; print(c.data_type, c.value, c.number_format)' pay.xlsx)"
 
 # never written over; never to a terminal or a pipe
 echo keep >exists.xlsx
