@@ -14,10 +14,15 @@ endif
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-# Build variants keep their objects apart: build/ and build-san/.
+# Build variants keep their objects apart: build/, build-san/ and, for the
+# libFuzzer targets (make fuzz), build-fuzz/.
 ifeq ($(SANITIZE),1)
 B := build-san
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else ifeq ($(FUZZ),1)
+B := build-fuzz
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 else
 B := build
@@ -25,7 +30,7 @@ SAN :=
 endif
 
 # User CFLAGS come first and never drop the standard and the warnings.
-PKGS := json-c sqlite3 libxml-2.0 libcrypto libxslt
+PKGS := json-c sqlite3 libxml-2.0 libcrypto libxslt libmicrohttpd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libxlsxwriter is opened with dlopen by common/xlsx.c only when a workbook
@@ -80,13 +85,13 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libjm.a
 # missing ones are installed, otherwise the command to run is printed.
 DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
 	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev libssl-dev \
-	libxslt1-dev
+	libxslt1-dev libmicrohttpd-dev
 DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl \
 	openssl
 deps:
 	@missing=; \
 	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter libcrypto \
-	    libxslt; do \
+	    libxslt libmicrohttpd; do \
 		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
 	for t in jq xmllint mandoc prove sqlite3 xlsx2csv openssl; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
@@ -105,6 +110,81 @@ deps:
 
 check: deps all $(UNITS)
 	JM_BIN=$(CURDIR)/$(B)/bin prove -f $(UNITS) tests/*.t
+
+# Fuzzing and valgrind need more than the build: clang with libFuzzer
+# (clang-14's runtime in libclang-rt-14-dev) and valgrind.
+DEB_FUZZ := clang libclang-rt-14-dev valgrind
+FUZZ_CC ?= clang
+deps-fuzz:
+	@missing=; \
+	command -v valgrind >/dev/null 2>&1 || missing=yes; \
+	echo 'int LLVMFuzzerTestOneInput(void) { return 0; }' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - \
+	    >/dev/null 2>&1 || missing=yes; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends \
+				$(DEB_FUZZ); \
+		else \
+			echo "fuzzing needs Debian packages; run as root:"; \
+			echo "  apt-get install $(DEB_FUZZ)"; \
+			exit 1; \
+		fi; \
+	fi
+
+# libFuzzer targets (ASan+UBSan): tests/fuzz/fuzz-NAME.c, seeds in
+# tests/fuzz/corpus/fuzz-NAME/, an optional dictionary tests/fuzz/NAME.dict.
+# fuzz-smoke runs each for FUZZ_TIME seconds; what it finds is kept in
+# build-fuzz/corpus/ and a crash in build-fuzz/crash-*.
+FUZZ_TIME ?= 10
+FUZZ_NAMES := $(sort $(patsubst tests/fuzz/%.c,%,\
+	$(wildcard tests/fuzz/fuzz-*.c)))
+fuzz: deps-fuzz
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=build-fuzz/fuzz/%) $(B)/share
+
+build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libjm.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< \
+		$(B)/libjm.a $(PKG_LIBS)
+
+fuzz-smoke: fuzz
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p build-fuzz/corpus/$$t || exit 2; \
+		d=tests/fuzz/$${t#fuzz-}.dict; \
+		[ -f "$$d" ] && d=-dict=$$d || d=; \
+		printf '%s: ' "$$t"; \
+		build-fuzz/fuzz/$$t $$d -max_total_time=$(FUZZ_TIME) \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=build-fuzz/ build-fuzz/corpus/$$t \
+			tests/fuzz/corpus/$$t >build-fuzz/$$t.log 2>&1 || \
+			{ echo FAILED; tail -n 30 build-fuzz/$$t.log; exit 1; }; \
+		awk '/stat::number_of_executed_units/ { r = $$2 } \
+		    /cov: / { c = $$0 } END { print r " runs, no crash" }' \
+		    build-fuzz/$$t.log; \
+	done
+
+# The shell tests (VALGRIND_TESTS, all by default) with every program
+# under valgrind, through wrappers on PATH; its reports are kept in
+# build/valgrind/log/ and any of them fails the target. Slow: an hour; a
+# test that times the programs may fail under it, which is only reported.
+VALGRIND_TESTS ?= tests/*.t
+VG := valgrind -q --error-exitcode=1 \
+	--log-file=$(CURDIR)/build/valgrind/log/%p.log
+valgrind: deps deps-fuzz all
+	rm -rf build/valgrind
+	mkdir -p build/valgrind/bin build/valgrind/log
+	for p in $(PROGS); do \
+		printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(VG)" \
+		    "$(CURDIR)/build/bin/$$p" >build/valgrind/bin/$$p; \
+		chmod +x build/valgrind/bin/$$p; done
+	JM_BIN=$(CURDIR)/build/valgrind/bin prove $(VALGRIND_TESTS) || \
+		echo "valgrind: some tests failed (slow programs?): see above"
+	@find build/valgrind/log -type f -size +0 -exec cat {} +; \
+	n=$$(find build/valgrind/log -type f -size +0 | wc -l); \
+	echo "valgrind: $$n reports"; test $$n = 0
 
 demo: deps all
 	@sh tools/demo $(CURDIR)/$(B)/bin
@@ -142,6 +222,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/jm.7
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check demo deps lint install uninstall clean
+.PHONY: all check demo deps lint install uninstall clean deps-fuzz fuzz \
+	fuzz-bins fuzz-smoke valgrind

@@ -59,6 +59,9 @@ struct bind {
 };
 
 static struct bind B;
+static struct jm_calls calls;
+
+static json_object *member(struct jm_rec *);
 
 static error_t
 parse_opt(int key, char *arg, struct argp_state *state)
@@ -188,10 +191,16 @@ prepare(struct jm_rec *r, size_t n, void *ctx)
 		if (bind_payer(id, name, phone, &err) < 0) {
 			jm_rec_error(&r[i], err.code, _("cannot bind as the "
 			    "payer: %s"), err.msg);
-			return;
+			break;
 		}
 		jm_info(_("bound the payer of line %ld"), r[i].line);
 	}
+	/* the members of the batch, up to --jobs at once */
+	jm_calls_start(&calls, r, n);
+	for (i = 0; i < n; i++)
+		if (jm_rec_mine(&r[i], "binding"))
+			calls.req[i] = member(&r[i]);
+	jm_calls_run(B.p, "member", &calls);
 }
 
 static json_object *
@@ -223,36 +232,43 @@ member_request(struct jm_rec *r)
 	return req;
 }
 
-static void
-one(struct jm_rec *r, void *ctx)
+/* Who may be added, and the request to add them. */
+static json_object *
+member(struct jm_rec *r)
 {
 	const char *id, *name, *phone;
-	struct jm_perr err = {0};
-	json_object *req, *resp = NULL;
 	char m[40];
-	int rc;
 
-	(void)ctx;
 	if (!B.have) {
 		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
 		    "--payer ID_NO --payer-name NAME --phone PHONE, or give the "
 		    "payer's record relation self and a phone"));
-		return;
+		return NULL;
 	}
 	if (is_self(r->obj, &id, &name, &phone) &&
 	    strcasecmp(id, B.s.payer) != 0) {
 		jm_rec_error(r, "PAYER_CONFLICT", _("a second payer (relation "
 		    "self) in the stream: the bound payer is %s"),
 		    jm_mask_id(B.s.payer, m));
-		return;
+		return NULL;
 	}
-	req = member_request(r);
-	rc = jm_call(B.p, "member", req, &resp, &err);
-	json_object_put(req);
+	return member_request(r);
+}
+
+static void
+one(struct jm_rec *r, void *ctx)
+{
+	json_object *resp = NULL;
+	struct jm_perr *err;
+	int rc = jm_calls_answer(&calls, r, &resp, &err);
+
+	(void)ctx;
+	if (rc > 0)
+		return;
 	if (rc < 0) {
-		if (err.temporary)
+		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err.code, "%s", err.msg);
+		jm_rec_error(r, err->code, "%s", err->msg);
 		return;
 	}
 	json_object_object_add(r->obj, "binding", resp);
@@ -489,6 +505,7 @@ main(int argc, char **argv)
 	if (!(B.payer && jm_opts.nfiles == 0 && isatty(STDIN_FILENO))) {
 		run(&step);
 	}
+	jm_calls_free(&calls);
 	jm_platform_close(B.p);
 	return jm_finish();
 }

@@ -85,7 +85,9 @@ compare(struct jm_rec *r, json_object *reg, const char *key)
 
 static struct jm_calls calls;
 
-/* Check every person, then register the batch: up to --jobs at once. */
+/* Check every person, then register the batch: up to --jobs at once. A
+ * newborn without an ID number goes after the others, whose guardian may
+ * be among them. */
 static void
 prepare(struct jm_rec *r, size_t n, void *ctx)
 {
@@ -107,6 +109,7 @@ prepare(struct jm_rec *r, size_t n, void *ctx)
 			json_object_object_add(r[i].obj, "id_no",
 			    json_object_new_string(pe.id.no));
 		calls.req[i] = json_object_get(r[i].obj);
+		calls.later[i] = !pe.has_id;
 	}
 	jm_calls_run(ctx, "register", &calls);
 }

@@ -6,6 +6,7 @@
 
 #include "../common/opts.h"
 #include "../common/platform.h"
+#include "../common/server.h"
 #include "../common/stream.h"
 #include "../common/util.h"
 
@@ -20,27 +21,57 @@ static const char doc[] = N_("The sandbox platform: load fixtures into it; "
     "amount_fen and paid_at). The sandbox's clock is JM_NOW or JM_TODAY "
     "when set.");
 
-enum { OPT_LOAD = 0x200, OPT_PUBKEY };
+enum { OPT_LOAD = 0x200, OPT_PUBKEY, OPT_LISTEN, OPT_REMOTE, OPT_FAULT,
+    OPT_TEST_CLOCK };
 
 static const struct argp_option options[] = {
 	{"public-key", OPT_PUBKEY, NULL, 0,
 	    N_("print the public key receipts are signed with (PEM)"), 0},
 	{"load", OPT_LOAD, N_("FILE"), 0,
 	    N_("load fixtures (JSON Lines; - for stdin)"), 0},
+	{"listen", OPT_LISTEN, N_("ADDR:PORT"), 0,
+	    N_("serve the sandbox over HTTP (jm-protocol.7) until SIGINT or "
+	    "SIGTERM; port 0 picks one; the URL is printed"), 0},
+	{"test-clock", OPT_TEST_CLOCK, NULL, 0,
+	    N_("with --listen, for tests: each request may set the clock "
+	    "(JM-Test-Now, JM-Test-Today headers, sent by clients with JM_NOW "
+	    "or JM_TODAY)"), 0},
+	{"allow-remote", OPT_REMOTE, NULL, 0,
+	    N_("with --listen: allow an address other than loopback"), 0},
+	{"fault", OPT_FAULT, N_("SPEC"), 0,
+	    N_("with --listen: inject faults, e.g. drop-after-commit=0.3,"
+	    "error-503=0.1,delay-ms=20,seed=7"), 0},
 	{0},
 };
 
 static char *loads[64];
 static int nloads;
 static long loaded, failed;
-static int pubkey;
+static int pubkey, remote, test_clock;
+static const char *listen_on;
+static struct jm_faults faults;
 
 static error_t
 parse_opt(int key, char *arg, struct argp_state *state)
 {
+	char msg[256];
+
 	switch (key) {
 	case OPT_PUBKEY:
 		pubkey = 1;
+		break;
+	case OPT_LISTEN:
+		listen_on = arg;
+		break;
+	case OPT_REMOTE:
+		remote = 1;
+		break;
+	case OPT_TEST_CLOCK:
+		test_clock = 1;
+		break;
+	case OPT_FAULT:
+		if (jm_faults_parse(arg, &faults, msg, sizeof msg) < 0)
+			argp_error(state, "--fault: %s", msg);
 		break;
 	case OPT_LOAD:
 		if (nloads == 64)
@@ -48,9 +79,13 @@ parse_opt(int key, char *arg, struct argp_state *state)
 		loads[nloads++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (nloads == 0 && !pubkey)
-			argp_error(state, _("nothing to do: give --load FILE or "
-			    "--public-key"));
+		faults.test_clock = test_clock;
+		if ((remote || faults.seed || test_clock) && !listen_on)
+			argp_error(state, _("--allow-remote and --fault go with "
+			    "--listen"));
+		if (nloads == 0 && !pubkey && !listen_on)
+			argp_error(state, _("nothing to do: give --load FILE, "
+			    "--public-key or --listen ADDR:PORT"));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -86,6 +121,8 @@ one(struct jm_rec *r, void *ctx)
 	json_object *resp = NULL;
 
 	if (jm_call(p, "fixture", r->obj, &resp, &err) < 0) {
+		if (err.temporary)
+			jm_exit_note(JM_EXIT_TEMP);
 		jm_rec_error(r, err.code, "%s", err.msg);
 		return;
 	}
@@ -122,28 +159,13 @@ public_key(struct jm_platform *p)
 	json_object_put(resp);
 }
 
-int
-main(int argc, char **argv)
+static void
+load(struct jm_platform *p)
 {
 	struct jm_step step = {.begin = begin, .one = one, .commit = commit,
 	    .emit = emit};
-	struct jm_platform *p;
 	struct jm_in *in;
 
-	jm_init("jm-sandbox");
-	jm_opts_no_files = 1;
-	argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	jm_opts_resolve();
-	jm_sandbox_receipts();
-	p = jm_platform_open();
-	if (strcmp(p->ops->kind, "sandbox") != 0)
-		jm_die(_("--load and --public-key need a sandbox endpoint"));
-	if (pubkey)
-		public_key(p);
-	if (nloads == 0) {
-		jm_platform_close(p);
-		return jm_finish();
-	}
 	jm_opts.files = loads;
 	jm_opts.nfiles = nloads;
 	in = jm_in_open();
@@ -153,6 +175,29 @@ main(int argc, char **argv)
 	if (!jm_quiet)
 		fprintf(stderr, _("%s: loaded %ld of %ld fixtures into %s\n"),
 		    jm_prog, loaded, loaded + failed, p->endpoint);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct jm_platform *p;
+
+	jm_init("jm-sandbox");
+	jm_opts_no_files = 1;
+	argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	jm_opts_resolve();
+	jm_sandbox_receipts();
+	p = jm_platform_open();
+	if (listen_on && strcmp(p->ops->kind, "sandbox") != 0)
+		jm_die_status(JM_EXIT_USAGE, _("--listen serves a sandbox "
+		    "(--endpoint sandbox:PATH), not %s"), p->endpoint);
+	if (pubkey)
+		public_key(p);
+	if (nloads)
+		load(p);
+	if (listen_on)
+		jm_exit_note(jm_serve(p, listen_on, remote, &faults));
 	jm_platform_close(p);
 	return jm_finish();
 }
+

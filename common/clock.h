@@ -15,6 +15,9 @@ struct jm_date {
 void jm_clock_check(void);
 /* Now, as seconds since the epoch: JM_NOW, JM_TODAY + time of day, or real. */
 time_t jm_now(void);
+/* For this thread, a clock like JM_NOW or JM_TODAY (both NULL: none);
+ * -1 when malformed. jm-sandbox --test-clock uses it per request. */
+int jm_clock_override(const char *now, const char *today);
 /* Today's date in China Standard Time. */
 struct jm_date jm_today(void);
 /* The date in CST of an instant. */

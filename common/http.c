@@ -182,6 +182,15 @@ prepare(struct http *h, const struct jm_op_def *d, struct job *j)
 		    json_object_get_string(v));
 		j->hdr = C.slist_append(j->hdr, line);
 	}
+	/* the platform's clock is the server's; tests may send theirs */
+	if (getenv("JM_NOW") && *getenv("JM_NOW")) {
+		snprintf(line, sizeof line, "JM-Test-Now: %s", getenv("JM_NOW"));
+		j->hdr = C.slist_append(j->hdr, line);
+	} else if (getenv("JM_TODAY") && *getenv("JM_TODAY")) {
+		snprintf(line, sizeof line, "JM-Test-Today: %s",
+		    getenv("JM_TODAY"));
+		j->hdr = C.slist_append(j->hdr, line);
+	}
 	if (json_object_object_get_ex(j->req, "key", &v)) {
 		snprintf(line, sizeof line, "Idempotency-Key: %s",
 		    json_object_get_string(v));
@@ -334,17 +343,20 @@ ended(struct http *h, CURLMsg *m, const struct jm_op_def *d, int *active,
 	(*done)++;
 }
 
+/* How long to wait for the transfers under way: until the next retry is
+ * due at most, a second at most (jobs waiting for a slot wait for a
+ * transfer to end, which wakes the poll). */
 static long
-next_wait(struct job *jobs, size_t n, int active)
+next_wait(struct job *jobs, size_t n)
 {
 	long now = now_ms(), w = 1000;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (jobs[i].req && !jobs[i].done && jobs[i].slot < 0)
-			w = jobs[i].not_before - now < w ? jobs[i].not_before -
-			    now : w;
-	return w < 0 ? 0 : active || w < 1000 ? w : 1000;
+		if (jobs[i].req && !jobs[i].done && jobs[i].slot < 0 &&
+		    jobs[i].not_before > now && jobs[i].not_before - now < w)
+			w = jobs[i].not_before - now;
+	return w;
 }
 
 static void
@@ -354,15 +366,17 @@ http_many(struct jm_platform *p, const struct jm_op_def *d, json_object **req,
 	struct http *h = p->impl;
 	struct job *jobs = jm_calloc(n, sizeof *jobs);
 	size_t i, total = 0, done = 0;
-	int active = 0, running, left;
+	int active = 0, running, left, ending;
 	CURLMsg *m;
 
 	for (i = 0; i < n; i++) {
 		jobs[i] = (struct job){.req = req[i], .resp = &resp[i],
 		    .err = &err[i], .slot = -1};
+		if (!req[i])
+			continue;	/* answered before, or nothing to ask */
 		resp[i] = NULL;
 		memset(&err[i], 0, sizeof err[i]);
-		total += req[i] != NULL;
+		total++;
 	}
 	jm_out_flush();	/* what is done goes downstream before we wait */
 	while (done < total) {
@@ -370,12 +384,16 @@ http_many(struct jm_platform *p, const struct jm_op_def *d, json_object **req,
 		if (done == total)
 			break;
 		C.multi_perform(h->multi, &running);
+		ending = 0;
 		while ((m = C.multi_info_read(h->multi, &left)))
-			if (m->msg == CURLMSG_DONE)
+			if (m->msg == CURLMSG_DONE) {
 				ended(h, m, d, &active, &done);
-		if (done < total)
-			C.multi_poll(h->multi, NULL, 0, (int)next_wait(jobs, n,
-			    active), NULL);
+				ending = 1;
+			}
+		/* a slot just came free: the next request goes out at once */
+		if (done < total && !ending)
+			C.multi_poll(h->multi, NULL, 0, (int)next_wait(jobs, n),
+			    NULL);
 	}
 	for (i = 0; i < n; i++) {
 		if (jobs[i].hdr)

@@ -251,8 +251,10 @@ jm_calls_start(struct jm_calls *c, struct jm_rec *base, size_t n)
 		c->req = jm_realloc(c->req, n * sizeof *c->req);
 		c->resp = jm_realloc(c->resp, n * sizeof *c->resp);
 		c->err = jm_realloc(c->err, n * sizeof *c->err);
+		c->later = jm_realloc(c->later, n);
 		c->cap = n;
 	}
+	memset(c->later, 0, n);
 	memset(c->req, 0, n * sizeof *c->req);
 	memset(c->resp, 0, n * sizeof *c->resp);
 	memset(c->err, 0, n * sizeof *c->err);
@@ -263,7 +265,23 @@ jm_calls_start(struct jm_calls *c, struct jm_rec *base, size_t n)
 void
 jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
 {
+	json_object **held = jm_calloc(c->n, sizeof *held);
+	size_t i, k = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->later[i]) {
+			held[i] = c->req[i];
+			c->req[i] = NULL;
+			k++;
+		}
 	jm_call_many(p, op, c->req, c->resp, c->err, c->n);
+	if (k) {
+		jm_call_many(p, op, held, c->resp, c->err, c->n);
+		for (i = 0; i < c->n; i++)
+			if (held[i])
+				c->req[i] = held[i];
+	}
+	free(held);
 }
 
 int
@@ -294,5 +312,6 @@ jm_calls_free(struct jm_calls *c)
 	free(c->req);
 	free(c->resp);
 	free(c->err);
+	free(c->later);
 	memset(c, 0, sizeof *c);
 }

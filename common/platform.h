@@ -109,6 +109,7 @@ struct jm_calls {
 	struct jm_rec *base;
 	json_object **req, **resp;
 	struct jm_perr *err;
+	char *later;		/* sent when the others are answered */
 	size_t n, cap;
 };
 void jm_calls_start(struct jm_calls *, struct jm_rec *base, size_t n);

@@ -322,14 +322,11 @@ listed(struct run *r, const char *order)
 	return 0;
 }
 
-/* A payment the journal holds as paid: on the platform, and its receipt
- * stored (fetched now when it is not). */
+/* A payment the journal holds as paid must be on the platform's list. */
 static void
-paid_attempt(struct run *r, const struct jm_attempt *a)
+listed_or_missing(struct run *r, const struct jm_attempt *a)
 {
-	json_object *rec = json_object_new_object(), *p, *f;
-	struct jm_rec jr = {0};
-	char msg[256];
+	json_object *f;
 
 	if ((!r->since || strncmp(a->paid_at, r->since, strlen(r->since)) >= 0)
 	    && !listed(r, a->order_id)) {
@@ -339,32 +336,71 @@ paid_attempt(struct run *r, const struct jm_attempt *a)
 		about_attempt(f, a);
 		put(r, f);
 	}
-	p = json_object_new_object();
+}
+
+/* A paid payment as a record, for jm-receipt's fetching. */
+static void
+as_record(const struct jm_attempt *a, struct jm_rec *rec, long i)
+{
+	json_object *p = json_object_new_object();
+
 	json_object_object_add(p, "order_id", json_object_new_string(
 	    a->order_id));
 	json_object_object_add(p, "status", json_object_new_string("paid"));
 	json_object_object_add(p, "amount_fen", json_object_new_int64(
 	    a->amount));
-	json_object_object_add(rec, "payment", p);
-	jr.obj = rec;
-	jr.line = 0;
-	if (jm_receipts_missing(r->rs, a->order_id)) {
-		if (jm_receipts_one(r->rs, &jr)) {
-			r->f->fetched++;
-			f = finding(r, "receipt-fetched", 0, _("the receipt was "
-			    "missing: fetched, verified and stored"));
-		} else {
-			r->f->failed++;
-			snprintf(msg, sizeof msg, _("the receipt is missing and "
-			    "could not be fetched"));
-			f = finding(r, "receipt-missing", 1, msg);
-		}
-		about_attempt(f, a);
-		if (json_object_object_get_ex(rec, "receipt", &p))
-			json_object_object_add(f, "receipt", json_object_get(p));
-		put(r, f);
+	memset(rec, 0, sizeof *rec);
+	rec->obj = json_object_new_object();
+	json_object_object_add(rec->obj, "payment", p);
+	if (a->id_no[0])	/* for messages: whom it is about */
+		json_object_object_add(rec->obj, "id_no",
+		    json_object_new_string(a->id_no));
+	rec->file = "journal";	/* for messages: "journal:N: ..." */
+	rec->line = i + 1;
+}
+
+static void
+receipt_finding(struct run *r, const struct jm_attempt *a, struct jm_rec *rec,
+    int stored)
+{
+	json_object *f, *v;
+
+	if (stored) {
+		r->f->fetched++;
+		f = finding(r, "receipt-fetched", 0, _("the receipt was "
+		    "missing: fetched, verified and stored"));
+	} else {
+		r->f->failed++;
+		f = finding(r, "receipt-missing", 1, _("the receipt is missing "
+		    "and could not be fetched"));
 	}
-	json_object_put(rec);
+	about_attempt(f, a);
+	if (json_object_object_get_ex(rec->obj, "receipt", &v))
+		json_object_object_add(f, "receipt", json_object_get(v));
+	put(r, f);
+}
+
+/* The receipts of paid payments not stored yet: fetched together. */
+static void
+receipts(struct run *r)
+{
+	struct jm_rec *recs = jm_calloc(r->na, sizeof *recs);
+	size_t i, n = 0, *which = jm_calloc(r->na, sizeof *which);
+
+	for (i = 0; i < r->na; i++)
+		if (jm_state_paid(r->a[i].state) &&
+		    jm_receipts_missing(r->rs, r->a[i].order_id)) {
+			as_record(&r->a[i], &recs[n], (long)n);
+			which[n++] = i;
+		}
+	jm_receipts_prefetch(r->rs, recs, n);
+	for (i = 0; i < n; i++) {
+		receipt_finding(r, &r->a[which[i]], &recs[i],
+		    jm_receipts_one(r->rs, &recs[i]) != NULL);
+		jm_rec_free(&recs[i]);
+	}
+	free(recs);
+	free(which);
 }
 
 int
@@ -394,10 +430,12 @@ jm_reconcile(struct jm_platform *p, struct jm_receipts *rs, const char *since,
 		duplicates(&r);
 	}
 	jm_journal_commit(r.j);
-	if (r.list)
+	if (r.list) {
 		for (i = 0; i < r.na; i++)
 			if (jm_state_paid(r.a[i].state))
-				paid_attempt(&r, &r.a[i]);
+				listed_or_missing(&r, &r.a[i]);
+		receipts(&r);
+	}
 	jm_platform_commit(p);
 	json_object_put(r.list);
 	jm_journal_close(r.j);

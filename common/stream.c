@@ -269,10 +269,42 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 	return 1;
 }
 
-static int
-blank(const char *s)
+json_object *
+jm_json_parse(const char *s, size_t n, char *msg, size_t sz)
 {
-	return s[strspn(s, " \t\r")] == '\0';
+	json_tokener *tok;
+	struct scan sc;
+	json_object *o;
+
+	if (n > JM_MAX_LINE) {
+		snprintf(msg, sz, _("more than %d bytes"), JM_MAX_LINE);
+		return NULL;
+	}
+	scan_line(s, n, &sc);
+	if (sc.code) {
+		snprintf(msg, sz, _("column %zu: %s"), sc.col, sc.why);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(JM_MAX_DEPTH + 1);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, s, (int)n);
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    count_keys(o) != sc.keys) {
+		snprintf(msg, sz, !o ? _("not valid JSON: %s") : _("not one "
+		    "JSON object, or a key given twice"),
+		    json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/* Only spaces: a NUL byte is no end here (the line goes on after it). */
+static int
+blank(const char *s, size_t len)
+{
+	return strspn(s, " \t\r") == len;
 }
 
 struct jm_in *
@@ -353,7 +385,7 @@ jm_in_next(struct jm_in *in, struct jm_rec *r)
 	if (in->csv)
 		return jm_csv_next(in->csv, in->lines, r);
 	while (jm_lines_next(in->lines, &ln)) {
-		if (!ln.too_long && blank(ln.s))
+		if (!ln.too_long && blank(ln.s, ln.len))
 			continue;
 		return parse_json(in, &ln, r);
 	}

@@ -82,7 +82,7 @@ check_exit "a missing file stops with 2" 2 jm-sandbox --load nosuch.jsonl
 check "naming the file" grep -q '^jm-sandbox: nosuch.jsonl: No such file' "$T/exit.err"
 check_exit "several --load files" 0 jm-sandbox --load aid.jsonl --load - </dev/null
 check "are counted together" grep -q 'loaded 1 of 1 fixtures' "$T/exit.err"
-check_exit "only a sandbox takes fixtures" 2 jm-sandbox --endpoint https://example.org/jm --load "$S/good.jsonl"
+check_exit "only a sandbox is served" 64 jm-sandbox --endpoint https://example.invalid/jm --listen 127.0.0.1:0
 
 # a sandbox another program holds: try again later (75)
 (echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'COMMIT;') | sqlite3 "$JM_HOME/sandbox.db" &

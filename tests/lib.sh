@@ -98,3 +98,22 @@ roster() {
 		}
 	}'
 }
+
+# serve [ARGS...]: jm-sandbox --listen on a free loopback port, its
+# sandbox in $T/platform; sets SERVER (the URL) and SERVER_PID, logs to
+# $T/server.log; stopped when the test ends
+serve() {
+	mkdir -p "$T/platform"
+	rm -f "$T/server.url"
+	JM_HOME="$T/platform" jm-sandbox --listen 127.0.0.1:0 --test-clock \
+		--endpoint "sandbox:$T/platform/sandbox.db" "$@" \
+		>"$T/server.url" 2>"$T/server.log" &
+	SERVER_PID=$!
+	i=0
+	while [ ! -s "$T/server.url" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	SERVER=$(cat "$T/server.url")
+	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
+}

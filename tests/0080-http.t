@@ -1,0 +1,85 @@
+#!/bin/sh
+# Over loopback HTTP: jm-sandbox --listen serves the platform, the programs
+# speak it through libcurl, and faults change nothing: every person is paid
+# exactly once, no outcome is left unknown, every receipt verifies.
+. "$(dirname "$0")/lib.sh"
+plan 29
+export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=10
+ex=$TESTS/../share/examples/family.jsonl
+serve --fault drop-after-commit=0.3,error-503=0.1,delay-ms=2,seed=7
+export JM_ENDPOINT="$SERVER"
+platform() { sqlite3 -separator ' ' "$T/platform/sandbox.db" "$1"; }
+check "the server prints its URL" sh -c "echo '$SERVER' | grep -q '^http://127\.0\.0\.1:[0-9]*$'"
+
+# the household, through faults, eight requests at a time
+jm-register --jobs 8 <"$ex" 2>/dev/null | jm-bind 2>/dev/null |
+	jm-quote --jobs 8 2>/dev/null >"$T/q"
+check_eq "registered, bound, quoted over HTTP" 6 "$(jq -r '.quote.status' "$T/q" | grep -c unpaid)"
+jm-pay --yes --channel alipay --jobs 8 "$T/q" >"$T/paid" 2>"$T/err"
+rc=$?
+while [ $rc -eq 75 ]; do	# an outcome still unknown: run again later
+	jm-pay --yes --channel alipay --jobs 8 "$T/q" >"$T/paid" 2>>"$T/err"
+	rc=$?
+done
+check_eq "paid through dropped answers and 503s" "0 6" "$rc $(jq -r 'select(.payment.status == "paid") | .id_no' "$T/paid" | wc -l | tr -d ' ')"
+check_eq "the server has one payment per person" "6 6" "$(platform "SELECT count(*), count(DISTINCT insured_id) FROM payment WHERE status = 'paid'")"
+check "answers were dropped after the commit" grep -q DROPPED_AFTER_COMMIT "$T/server.log"
+check "503s were sent" grep -q ' 503 UNAVAILABLE' "$T/server.log"
+check_eq "the server's log has no ID number" 0 "$(grep -cE '[0-9]{17}[0-9X]' "$T/server.log")"
+jm-receipt --jobs 8 "$T/paid" >"$T/rec" 2>/dev/null
+check_eq "every receipt fetched and verified over HTTP" "6 true" "$(jq -r .receipt.verified "$T/rec" | sort | uniq -c | awk '{ print $1, $2 }')"
+check "... and they follow the schema" sh -c "xmllint --noout --schema '$TESTS/../share/receipt.xsd' '$JM_HOME'/receipts/2026/*.xml 2>/dev/null"
+
+# a village: 200 people, jm-pay killed mid-batch, then run until done
+roster 200 340202 13900000000 | sed 's/"relation":"self"/"relation":"other"/' >"$T/village"
+jm-register --jobs 8 "$T/village" 2>/dev/null | jm-bind --relation other 2>/dev/null |
+	jm-quote --jobs 8 2>/dev/null >"$T/vq"
+check_eq "the village is quoted" 200 "$(jq -r '.quote.due_fen' "$T/vq" | grep -c 40000)"
+i=0
+while [ $i -lt 4 ]; do
+	jm-pay --yes --channel wechat --jobs 8 "$T/vq" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$((i * 2 + 1))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	i=$((i + 1))
+done
+rc=75
+runs=0
+while [ $rc -eq 75 ] && [ $runs -lt 10 ]; do
+	jm-pay --yes --channel wechat --jobs 8 "$T/vq" >"$T/vpaid" 2>/dev/null
+	rc=$?
+	runs=$((runs + 1))
+done
+check_eq "killed four times, then completed" 0 "$rc"
+check_eq "every villager comes out paid once" "200 200" "$(jq -r 'select(.payment.status == "paid") | .id_no' "$T/vpaid" | wc -l | tr -d ' ') $(jq -r .id_no "$T/vpaid" | sort -u | wc -l | tr -d ' ')"
+check_eq "output order is input order" "$(jq -r .id_no "$T/vq" | md5sum)" "$(jq -r .id_no "$T/vpaid" | md5sum)"
+check_eq "the server: exactly one payment per person" "206 206" "$(platform "SELECT count(*), count(DISTINCT insured_id) FROM payment WHERE status = 'paid'")"
+check_eq "no declined payment on the server" 0 "$(platform "SELECT count(*) FROM payment WHERE status <> 'paid'")"
+jq -r .payment.order_id "$T/vpaid" "$T/paid" | sort >"$T/ours"
+platform "SELECT order_id FROM payment ORDER BY order_id" >"$T/theirs"
+check_same "the order ids are the server's" "$T/theirs" "$T/ours"
+jm-receipt --reconcile --jobs 8 >"$T/rc" 2>&1
+check_eq "reconciliation: no unknown left, nothing needs a person" "0 0" "$? $(grep -c '"needs_person":true\|pending' "$T/rc")"
+check_eq "the journal agrees: everyone paid, nothing pending" "paid 206" "$(sqlite3 -separator ' ' "$JM_HOME/journal.db" "SELECT group_concat(DISTINCT state), count(DISTINCT person) FROM attempt WHERE state IN ('paid', 'settled', 'intent', 'sent', 'unknown')")"
+
+# what is refused, and what cannot be reached
+check_exit "plain http to a non-loopback name: refused before connecting" 64 \
+	jm-register --endpoint http://example.invalid:8080/ "$ex"
+check "... saying why" grep -q 'plain http is only for a loopback address' "$T/exit.err"
+check_exit "the platform down: exit 75" 75 env JM_RETRY_BASE_MS=1 jm-register --endpoint http://127.0.0.1:9 "$ex"
+check "... curl's code and message" grep -q 'POST http://127.0.0.1:9/v1/register: (7) ' "$T/exit.err"
+check_exit "listening beyond loopback needs --allow-remote" 64 jm-sandbox --listen 0.0.0.0:0
+check_eq "libcurl is loaded for an http endpoint only" "0 1" \
+	"$(LD_DEBUG=libs jm-register --endpoint "sandbox:$T/x.db" /dev/null 2>&1 | grep -c 'calling init:.*libcurl') $(LD_DEBUG=libs jm-register /dev/null 2>&1 | grep -c 'calling init:.*libcurl.so')"
+check_eq "no program but jm-sandbox links libmicrohttpd; jm-register no libcrypto" "0 1 0" \
+	"$(for p in jm-register jm-bind jm-quote jm-pay jm-receipt; do ldd "$(command -v $p)"; done | grep -c microhttpd) $(ldd "$(command -v jm-sandbox)" | grep -c microhttpd) $(ldd "$(command -v jm-register)" | grep -c 'libcrypto\|libxml2\|libcurl')"
+kill $SERVER_PID
+wait $SERVER_PID 2>/dev/null
+check_eq "SIGTERM: the server stops cleanly" 0 $?
+check_eq "... and every committed payment is there" 206 "$(platform "SELECT count(*) FROM payment WHERE status = 'paid'")"
+serve --fault delay-ms=2500
+sed -n 1p "$ex" >"$T/one"
+check_exit "a request past --timeout: exit 75" 75 env JM_RETRY_BASE_MS=1 JM_ENDPOINT="$SERVER" jm-register --timeout 1 "$T/one"
+check "... curl's timeout (28)" grep -q ': (28) ' "$T/exit.err"
+done_testing
