@@ -148,11 +148,12 @@ check_birth(const char *s, struct jm_date today, struct jm_date *b,
 	return NULL;
 }
 
-/* 15 significant digits and zeros: Excel kept 15 digits of the number. */
+/* 15 significant digits and zeros: Excel kept 15 digits of the number
+ * (s has 18 characters, the first 17 of them digits). */
 static int
 rounded(const char *s)
 {
-	return strspn(s, "0123456789") == 18 && strcmp(s + 15, "000") == 0;
+	return memcmp(s + 15, "000", 3) == 0;
 }
 
 static const char *
@@ -235,10 +236,11 @@ jm_mask_id(const char *s, char *out)
 	memset(out + 4, '*', stars);
 	memcpy(out + 4 + stars, s + n - 4, 4);
 	out[8 + stars] = '\0';
-	/* the ends of a broken value may split a UTF-8 sequence */
+	/* the ends of a broken value may split a UTF-8 sequence; repaired,
+	 * it is cut again to fit, at a character's end */
 	if (jm_utf8_check(out, strlen(out)) != strlen(out)) {
 		r = jm_utf8_repair(out, strlen(out));
-		snprintf(out, 32, "%s", r);
+		jm_terminal_text(r, out, 32);
 		free(r);
 	}
 	return out;

@@ -335,6 +335,8 @@ known_keys(struct ctx *c, json_object *e, const char *keys)
 {
 	char want[64];
 
+	if (!json_object_is_type(e, json_type_object))
+		return bad(c, _("\"%s\" is not an object {...}"), c->array);
 	json_object_object_foreach(e, k, v) {
 		(void)v;
 		snprintf(want, sizeof want, " %s ", k);
@@ -747,6 +749,17 @@ entries(struct jm_policy *q, struct ctx *c, json_object *doc)
 	return pension ? pension_singles(q, c, doc) : singles(q, c, doc);
 }
 
+/* No table yet: the documented default window (jm.7), 1 Sep to 31 Dec. */
+static struct jm_policy *
+policy_new(void)
+{
+	struct jm_policy *p = jm_calloc(1, sizeof *p);
+
+	memcpy(p->def_opens, "09-01", 6);
+	memcpy(p->def_closes, "12-31", 6);
+	return p;
+}
+
 struct jm_policy *
 jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
     const char *name, char *msg, size_t msgsz)
@@ -758,7 +771,7 @@ jm_policy_parse(struct jm_policy *p, const char *text, size_t len,
 	if (!(doc = parse_doc(text, len, name, msg, msgsz)))
 		return NULL;
 	if (!(q = p))
-		q = jm_calloc(1, sizeof *q);
+		q = policy_new();
 	GROW(q->docs, q->ndocs);
 	q->docs[q->ndocs++] = doc;
 	if (entries(q, &c, doc) == 0)
@@ -860,9 +873,7 @@ jm_policy(void)
 
 	if (p)
 		return p;
-	p = jm_calloc(1, sizeof *p);
-	memcpy(p->def_opens, "09-01", 6);
-	memcpy(p->def_closes, "12-31", 6);
+	p = policy_new();
 	dir = jm_share_path("policy");
 	load_dir(p, dir, 1);
 	free(dir);

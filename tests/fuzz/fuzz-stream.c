@@ -1,0 +1,116 @@
+/* fuzz-stream.c - the record stream: JSON Lines read from a file as every
+ * program reads its inputs (lines.c, stream.c), then a person's keys checked
+ * as jm-register checks them (person.c, identity.c, region.c) */
+#include <json-c/json.h>
+
+#include "../../common/opts.h"
+#include "../../common/person.h"
+#include "../../common/stream.h"
+#include "fuzz.h"
+
+static const char *const codes[] = {"BAD_JSON", "NOT_OBJECT", "BAD_UTF8",
+    "LINE_TOO_LONG", "TOO_DEEP", "DUPLICATE_KEY", NULL};
+
+/* A record as written out is UTF-8 and reads back as the same object. */
+static void
+written(json_object *o)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	json_object *back = json_tokener_parse(s);
+
+	fuzz_utf8(s, n, "a record written out is not UTF-8");
+	FUZZ_ASSERT(back && json_object_equal(o, back),
+	    "a record written out does not read back");
+	json_object_put(back);
+}
+
+static void
+bad_line(json_object *o)
+{
+	json_object *e, *v;
+
+	FUZZ_ASSERT(json_object_object_get_ex(o, "error", &e),
+	    "a bad line without error");
+	FUZZ_ASSERT(json_object_object_get_ex(e, "code", &v) &&
+	    jm_in_list(codes, json_object_get_string(v)),
+	    "a bad line with an unknown code");
+	FUZZ_ASSERT(json_object_object_get_ex(e, "input", &v) &&
+	    json_object_get_string_len(v) <= 3 * JM_MAX_INPUT_ECHO,
+	    "a bad line's input is not cut short");
+	FUZZ_ASSERT(json_object_object_get_ex(e, "message", &v) &&
+	    !strstr(json_object_get_string(v), "(null)"),
+	    "a message says (null)");
+}
+
+/* Lines with something else than spaces (a BOM at the start of the file
+ * is none): each is one record, good or bad, none dropped. */
+static long
+lines(const uint8_t *d, size_t n)
+{
+	size_t i = 0;
+	long count = 0;
+	int seen = 0;
+
+	if (n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < n; i++) {
+		if (d[i] == '\n') {
+			count += seen;
+			seen = 0;
+		} else if (!strchr(" \t\r", d[i]) || d[i] == '\0')
+			seen = 1;
+	}
+	return count + seen;
+}
+
+/* As jm-register checks a person, the error added to the record. */
+static void
+person(struct jm_rec *r)
+{
+	struct jm_date today = {2025, 10, 1};
+	struct jm_person p;
+	char msg[512];
+	const char *e = jm_person_check(r->obj, today, &p, msg, sizeof msg);
+
+	if (e) {
+		jm_rec_error(r, e, "%s", msg);
+		written(r->obj);
+		return;
+	}
+	FUZZ_ASSERT(p.name && p.category, "a person without name");
+	if (p.has_id)
+		FUZZ_ASSERT(strlen(p.id.no) == 18 || strlen(p.id.no) == 15,
+		    "an ID number of the wrong length passed");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char *files[1];
+	struct jm_rec r;
+	struct jm_in *in;
+	long n = 0;
+
+	fuzz_quiet();
+	files[0] = (char *)fuzz_file(data, size);
+	jm_opts.files = files;
+	jm_opts.nfiles = 1;
+	jm_opts.csv = 0;
+	in = jm_in_open();
+	while (jm_in_next(in, &r)) {
+		FUZZ_ASSERT(r.obj && json_object_is_type(r.obj,
+		    json_type_object), "a record that is not an object");
+		written(r.obj);
+		if (r.failed)
+			bad_line(r.obj);
+		else
+			person(&r);
+		jm_rec_free(&r);
+		n++;
+	}
+	jm_in_close(in);
+	FUZZ_ASSERT(n == lines(data, size), "a line lost or made up");
+	return 0;
+}
