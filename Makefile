@@ -51,7 +51,13 @@ BINS := $(PROGS:%=$(B)/bin/%)
 UNITSRC := $(sort $(wildcard tests/unit/*.c))
 UNITS := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(BINS) $(B)/share
+# Message catalogs: po/LANG.po, built into $(B)/locale where the programs
+# in the build tree find them (common/paths.c).
+LINGUAS := zh_CN
+MOS := $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/jm.mo)
+MSGFMT ?= msgfmt
+
+all: $(BINS) $(B)/share $(MOS)
 
 $(B)/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)
@@ -72,6 +78,23 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libjm.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libjm.a $(PKG_LIBS)
 
+$(B)/locale/%/LC_MESSAGES/jm.mo: po/%.po
+	@mkdir -p $(@D)
+	$(MSGFMT) --check -o $@ $<
+
+# po/jm.pot from the sources, merged into every po/LANG.po: run it after
+# changing a message, then translate what msgmerge marks.
+update-po:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+		--keyword=NC_:1c,2 --add-comments=TRANSLATORS: \
+		--add-location=file \
+		--package-name=jm --package-version=$$(sed -n \
+		's/^#define JM_VERSION "\(.*\)"/\1/p' common/util.h) \
+		-o po/jm.pot $(LIBSRC) $(sort $(wildcard cmd/*.c)) po/argp.c
+	for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none --add-location=file \
+		    po/$$l.po po/jm.pot || exit 1; done
+
 # Programs in the build tree find share/ beside their folder.
 $(B)/share:
 	@mkdir -p $(B)
@@ -82,19 +105,23 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libjm.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libjm.a $(PKG_LIBS)
 
 # Build dependencies (Debian packages) checked with pkg-config; as root,
-# missing ones are installed, otherwise the command to run is printed.
+# missing ones are installed, otherwise the command to run is printed. As
+# root, the zh_CN.UTF-8 locale of the Chinese tests is made when missing
+# (without it, the test makes one of its own).
 DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
 	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev libssl-dev \
-	libxslt1-dev libmicrohttpd-dev
+	libxslt1-dev libmicrohttpd-dev gettext
 DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl \
-	openssl
+	openssl locales libc-l10n
 deps:
 	@missing=; \
 	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter libcrypto \
 	    libxslt libmicrohttpd; do \
 		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
-	for t in jq xmllint mandoc prove sqlite3 xlsx2csv openssl; do \
+	for t in jq xmllint mandoc prove sqlite3 xlsx2csv openssl msgfmt \
+	    xgettext localedef; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
+	test -f /usr/share/i18n/locales/zh_CN || missing=yes; \
 	/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing=yes; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -106,7 +133,10 @@ deps:
 			echo "  apt-get install $(DEB_BUILD) $(DEB_TEST)"; \
 			exit 1; \
 		fi; \
-	fi
+	fi; \
+	if [ "$$(id -u)" = 0 ] && ! locale -a 2>/dev/null | \
+	    grep -qix 'zh_CN\.utf-\{0,1\}8'; then \
+		localedef -i zh_CN -f UTF-8 zh_CN.UTF-8; fi
 
 check: deps all $(UNITS)
 	JM_BIN=$(CURDIR)/$(B)/bin prove -f $(UNITS) tests/*.t
@@ -209,6 +239,10 @@ install: all
 	cp share/examples/* $(DESTDIR)$(DATADIR)/examples/
 	cp $(wildcard $(MAN1)) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	for l in $(LINGUAS); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		cp $(B)/locale/$$l/LC_MESSAGES/jm.mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
@@ -220,9 +254,10 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard $(MAN1)))
 	rm -f $(DESTDIR)$(MANDIR)/man7/jm.7
+	rm -f $(LINGUAS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/jm.mo)
 
 clean:
 	rm -rf build build-san build-fuzz
 
 .PHONY: all check demo deps lint install uninstall clean deps-fuzz fuzz \
-	fuzz-bins fuzz-smoke valgrind
+	fuzz-bins fuzz-smoke valgrind update-po

@@ -275,8 +275,9 @@ one(struct jm_rec *r, void *ctx)
 }
 
 static const struct jm_col cols[] = {
-	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("RELATION"), 11}, {N_("MEMBER / ERROR"), 0},
+	{NC_("column", "LINE"), 5}, {NC_("column", "ID NUMBER"), 18},
+	{NC_("column", "NAME"), 10}, {NC_("column", "RELATION"), 11},
+	{NC_("column", "MEMBER / ERROR"), 0},
 };
 
 /* --format csv and xlsx: who was added as whose member. */

@@ -108,8 +108,10 @@ static const struct argp argp = {options, parse_opt, N_("[FILE...]"), doc,
     children, NULL, NULL};
 
 static const struct jm_col cols[] = {
-	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("ITEM"), 7}, {N_("YEAR"), 4}, {N_("AMOUNT"), 9}, {N_("WHAT"), 0},
+	{NC_("column", "LINE"), 5}, {NC_("column", "ID NUMBER"), 18},
+	{NC_("column", "NAME"), 10}, {NC_("column", "ITEM"), 7},
+	{NC_("column", "YEAR"), 4}, {NC_("column", "AMOUNT"), 9},
+	{NC_("column", "WHAT"), 0},
 };
 
 /* --format csv and xlsx: what was paid, for the collector's records. */
@@ -227,7 +229,8 @@ progress(void)
 
 	if (jm_quiet || !isatty(STDERR_FILENO) || ++P.done % 100)
 		return;
-	fprintf(stderr, _("\r%s: %ld records, %ld paid, %ld declined, %ld "
+	fputc('\r', stderr);
+	fprintf(stderr, _("%s: %ld records, %ld paid, %ld declined, %ld "
 	    "unknown "), jm_prog, P.done, t->paid + t->again, t->declined,
 	    t->unknown);
 }

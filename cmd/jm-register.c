@@ -30,8 +30,10 @@ static const struct argp argp = {NULL, NULL, N_("[FILE...]"), doc,
     children, NULL, NULL};
 
 static const struct jm_col cols[] = {
-	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("REGION"), 6}, {N_("STATUS"), 10}, {N_("INSURED ID / ERROR"), 0},
+	{NC_("column", "LINE"), 5}, {NC_("column", "ID NUMBER"), 18},
+	{NC_("column", "NAME"), 10}, {NC_("column", "REGION"), 6},
+	{NC_("column", "STATUS"), 10},
+	{NC_("column", "INSURED ID / ERROR"), 0},
 };
 
 /* --format csv and xlsx: the roster as people keep it; jm-register --csv

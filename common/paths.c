@@ -1,6 +1,7 @@
 /* paths.c - JM_HOME or the XDG folders, private modes, the share folder */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,9 @@
 
 #ifndef JM_DATADIR
 #define JM_DATADIR "/usr/local/share/jm"
+#endif
+#ifndef JM_LOCALEDIR
+#define JM_LOCALEDIR "/usr/local/share/locale"
 #endif
 
 static char *dirs[3];
@@ -102,23 +106,37 @@ has_marker(const char *dir)
 	return ok;
 }
 
+/* The folder the running program is in, or NULL. */
+static const char *
+exe_dir(void)
+{
+	static char exe[PATH_MAX];
+	static int done;
+	char *slash;
+	ssize_t n;
+
+	if (!done) {
+		done = 1;
+		n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+	}
+	return exe[0] ? exe : NULL;
+}
+
 const char *
 jm_share_dir(void)
 {
 	static char *share;
-	char exe[PATH_MAX], *slash, *cand;
-	const char *env = getenv("JM_SHARE");
-	ssize_t n;
+	const char *env = getenv("JM_SHARE"), *exe = exe_dir();
+	char *cand;
 
 	if (share)
 		return share;
 	if (env && *env)
 		return share = jm_strdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')))
-			*slash = '\0';
+	if (exe) {
 		/* the build tree: bin/../share */
 		cand = jm_asprintf("%s/../share", exe);
 		if (has_marker(cand))
@@ -130,6 +148,32 @@ jm_share_dir(void)
 		free(cand);
 	}
 	return share = jm_strdup(JM_DATADIR);
+}
+
+/*
+ * The message catalogs: JM_LOCALEDIR, the build tree's bin/../locale, a
+ * scratch root's bin/../share/locale, or the prefix. jm's zh_CN catalog
+ * marks the folder; two access(2) calls, no directory read.
+ */
+const char *
+jm_locale_dir(void)
+{
+	static char dir[PATH_MAX];
+	static const char *const rel[] = { "locale", "share/locale" };
+	const char *env = getenv("JM_LOCALEDIR"), *exe = exe_dir();
+	size_t i;
+
+	if (env && *env)
+		return env;
+	for (i = 0; exe && i < sizeof rel / sizeof rel[0]; i++) {
+		if ((size_t)snprintf(dir, sizeof dir, "%s/../%s/zh_CN/"
+		    "LC_MESSAGES/jm.mo", exe, rel[i]) >= sizeof dir ||
+		    access(dir, R_OK) < 0)
+			continue;
+		snprintf(dir, sizeof dir, "%s/../%s", exe, rel[i]);
+		return dir;
+	}
+	return JM_LOCALEDIR;
 }
 
 char *

@@ -15,5 +15,7 @@ int jm_mkdirs(const char *path);
 /* Installed data (share/): JM_SHARE, beside the program, or the prefix. */
 const char *jm_share_dir(void);
 char *jm_share_path(const char *name);
+/* Message catalogs: JM_LOCALEDIR, beside the program, or the prefix. */
+const char *jm_locale_dir(void);
 
 #endif

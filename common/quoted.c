@@ -11,9 +11,11 @@
 #include "util.h"
 
 static const struct jm_col cols[] = {
-	{N_("LINE"), 5}, {N_("ID NUMBER"), 18}, {N_("NAME"), 10},
-	{N_("ITEM"), 7}, {N_("YEAR"), 4}, {N_("KIND"), 7}, {N_("DUE"), 8},
-	{N_("STATUS"), 11}, {N_("NOTE"), 0},
+	{NC_("column", "LINE"), 5}, {NC_("column", "ID NUMBER"), 18},
+	{NC_("column", "NAME"), 10}, {NC_("column", "ITEM"), 7},
+	{NC_("column", "YEAR"), 4}, {NC_("column", "KIND"), 7},
+	{NC_("column", "DUE"), 8}, {NC_("column", "STATUS"), 11},
+	{NC_("column", "NOTE"), 0},
 };
 
 /* --format csv and xlsx: the collector's roster; the columns marked 1 only

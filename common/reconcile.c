@@ -144,8 +144,8 @@ resolve(struct run *r, struct jm_attempt *a)
 			    !strcmp(st, "none") ? "NOT_RECEIVED" : "DECLINED");
 			copy_from(resp, "code", a->code, sizeof a->code);
 		}
-		jm_journal_state(r->j, a, _("resolved by jm-receipt "
-		    "--reconcile"));
+		/* the journal's notes are data, in one language */
+		jm_journal_state(r->j, a, "resolved by jm-receipt --reconcile");
 		r->f->resolved++;
 		snprintf(msg, sizeof msg, !strcmp(a->state, "paid") ?
 		    _("an unknown outcome resolved: paid") : _("an unknown "
@@ -249,8 +249,8 @@ each_payment(struct run *r, json_object *p)
 	if (a && json_object_get_boolean(v) && !strcmp(a->state, "paid")) {
 		/* 入库: the journal keeps the day it was seen */
 		snprintf(a->state, sizeof a->state, "settled");
-		jm_journal_state(r->j, a, _("settled (入库), seen by jm-receipt "
-		    "--reconcile"));
+		jm_journal_state(r->j, a, "settled (入库), seen by jm-receipt "
+		    "--reconcile");
 	}
 	jm_date_str(jm_today(), today);
 	if (!json_object_get_boolean(v) && due && strcmp(due, today) < 0) {

@@ -44,6 +44,6 @@ jm_table_header(const struct jm_col *cols, int n)
 	int i;
 
 	for (i = 0; i < n && i < 16; i++)
-		titles[i] = _(cols[i].title);
+		titles[i] = jm_cgettext(cols[i].title);
 	jm_table_row(cols, n, titles);
 }

@@ -3,7 +3,7 @@
 #define JM_TABLE_H
 
 struct jm_col {
-	const char *title;
+	const char *title;	/* NC_("column", "TITLE") */
 	int width;		/* display columns; the last column is free */
 };
 

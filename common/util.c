@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "paths.h"
 #include "util.h"
 
 const char *jm_prog = "jm";
@@ -19,10 +20,18 @@ jm_init(const char *prog)
 	/* Every file jm writes holds personal data: private by default. */
 	umask(077);
 	setlocale(LC_ALL, "");
-#ifdef JM_LOCALEDIR
-	bindtextdomain("jm", JM_LOCALEDIR);
-#endif
+	bindtextdomain("jm", jm_locale_dir());
 	textdomain("jm");
+}
+
+/* gettext hands back the very string it was given when it has no
+ * translation: then the text after the context. */
+const char *
+jm_cgettext(const char *msg)
+{
+	const char *t = gettext(msg);
+
+	return t != msg ? t : strchr(msg, '\004') + 1;
 }
 
 static void

@@ -8,6 +8,9 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A message in a context (msgctxt; xgettext's keyword NC_:1c,2), for a
+ * word with two uses: YEAR a table's column, YEAR an option's argument. */
+#define NC_(c, s) c "\004" s
 
 #define JM_VERSION "0.1.0"
 
@@ -24,6 +27,7 @@ extern const char *jm_prog;	/* "jm-register" */
 extern int jm_quiet, jm_verbose;
 
 void jm_init(const char *prog);
+const char *jm_cgettext(const char *);	/* translates NC_ */
 void *jm_malloc(size_t);
 void *jm_calloc(size_t, size_t);
 void *jm_realloc(void *, size_t);
