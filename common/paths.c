@@ -158,20 +158,19 @@ jm_share_dir(void)
 const char *
 jm_locale_dir(void)
 {
+	static const char *const rel[] = {"locale", "share/locale"};
 	static char dir[PATH_MAX];
-	static const char *const rel[] = { "locale", "share/locale" };
 	const char *env = getenv("JM_LOCALEDIR"), *exe = exe_dir();
+	char mo[PATH_MAX + 32];
 	size_t i;
 
 	if (env && *env)
 		return env;
 	for (i = 0; exe && i < sizeof rel / sizeof rel[0]; i++) {
-		if ((size_t)snprintf(dir, sizeof dir, "%s/../%s/zh_CN/"
-		    "LC_MESSAGES/jm.mo", exe, rel[i]) >= sizeof dir ||
-		    access(dir, R_OK) < 0)
-			continue;
 		snprintf(dir, sizeof dir, "%s/../%s", exe, rel[i]);
-		return dir;
+		snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/jm.mo", dir);
+		if (access(mo, R_OK) == 0)
+			return dir;
 	}
 	return JM_LOCALEDIR;
 }
