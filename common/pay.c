@@ -132,7 +132,7 @@ read_quote(struct jm_rec *r, struct slot *s, const char **expires)
 	}
 	if ((k = jm_fen_get(q, "due_fen", &s->due, msg, sizeof msg)) <= 0) {
 		jm_rec_error(r, k ? "BAD_VALUE" : "MISSING_FIELD", "quote.%s",
-		    k ? msg : "due_fen is missing");
+		    k ? msg : _("due_fen is missing"));
 		return -1;
 	}
 	if (jm_get_str(q, "insured_id", &ins, NULL) <= 0 &&
