@@ -112,6 +112,7 @@ DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
 	libcurl4-openssl-dev libxml2-dev libxlsxwriter-dev libssl-dev \
 	libxslt1-dev libmicrohttpd-dev gettext
 DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl \
+	python3-jsonschema \
 	openssl locales libc-l10n
 deps:
 	@missing=; \
@@ -122,7 +123,8 @@ deps:
 	    xgettext localedef; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
 	test -f /usr/share/i18n/locales/zh_CN || missing=yes; \
-	/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || missing=yes; \
+	/usr/bin/python3 -c 'import openpyxl, jsonschema' 2>/dev/null || \
+		missing=yes; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update && DEBIAN_FRONTEND=noninteractive \
@@ -223,38 +225,54 @@ lint: all
 	mandoc -Tlint -Wwarning man/*.[1-8]
 	@if command -v shellcheck >/dev/null; then \
 		shellcheck -s sh tools/demo tools/gen-regions .ci/run && \
-		shellcheck -s sh -e SC1091 tests/lib.sh tests/*.t; fi
+		shellcheck -s sh -e SC1091 tests/lib.sh tests/*.t && \
+		shellcheck -s bash completions/jm.bash; fi
+	@if command -v zsh >/dev/null; then zsh -n completions/_jm; fi
+	@if command -v fish >/dev/null; then fish -n completions/jm.fish; fi
 
-MAN1 := $(PROGS:%=man/%.1)
-MAN7 := man/jm.7
+# What make install puts where; make uninstall removes exactly that and the
+# folders of jm's own (share/jm), never a standard one. Completions: bash's
+# and fish's one script under each program's name (loaded on demand by the
+# command's name), zsh's one function _jm. The message catalogs are the
+# gettext rules' MOS, $(B)/locale/LANG/LC_MESSAGES/jm.mo (po/), if any.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DATA := share/regions.tsv share/receipt.xsd share/receipt.xsl \
+	$(sort $(wildcard share/policy/*.json share/schema/*.json \
+	share/examples/*))
+DATA_DIRS := $(sort $(patsubst %/,%,$(filter-out share/,$(dir $(DATA)))))
+MAN1 := $(sort $(wildcard man/*.1))
+MAN7 := $(sort $(wildcard man/*.7))
+INSTALLED := $(PROGS:%=$(BINDIR)/%) $(DATA:share/%=$(DATADIR)/%) \
+	$(MAN1:man/%=$(MANDIR)/man1/%) $(MAN7:man/%=$(MANDIR)/man7/%) \
+	$(PROGS:%=$(BASHCOMPDIR)/%) $(ZSHCOMPDIR)/_jm \
+	$(PROGS:%=$(FISHCOMPDIR)/%.fish) $(MOS:$(B)/locale/%=$(LOCALEDIR)/%)
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/examples \
-		$(DESTDIR)$(DATADIR)/policy \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	cp $(BINS) $(DESTDIR)$(BINDIR)/
-	cp share/regions.tsv share/receipt.xsd share/receipt.xsl \
-		$(DESTDIR)$(DATADIR)/
-	cp share/policy/*.json $(DESTDIR)$(DATADIR)/policy/
-	cp share/examples/* $(DESTDIR)$(DATADIR)/examples/
-	cp $(wildcard $(MAN1)) $(DESTDIR)$(MANDIR)/man1/
-	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
-	for l in $(LINGUAS); do \
-		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
-		cp $(B)/locale/$$l/LC_MESSAGES/jm.mo \
-		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; done
+	@set -e; d='$(DESTDIR)'; \
+	for p in $(PROGS); do \
+		install -D -m 755 $(B)/bin/$$p "$$d$(BINDIR)/$$p"; done; \
+	for f in $(DATA); do \
+		install -D -m 644 $$f "$$d$(DATADIR)/$${f#share/}"; done; \
+	for f in $(MAN1); do \
+		install -D -m 644 $$f "$$d$(MANDIR)/man1/$${f#man/}"; done; \
+	for f in $(MAN7); do \
+		install -D -m 644 $$f "$$d$(MANDIR)/man7/$${f#man/}"; done; \
+	for p in $(PROGS); do \
+		install -D -m 644 completions/jm.bash "$$d$(BASHCOMPDIR)/$$p"; \
+		install -D -m 644 completions/jm.fish \
+		    "$$d$(FISHCOMPDIR)/$$p.fish"; done; \
+	install -D -m 644 completions/_jm "$$d$(ZSHCOMPDIR)/_jm"; \
+	for m in $(MOS); do \
+		install -D -m 644 $$m "$$d$(LOCALEDIR)/$${m#$(B)/locale/}"; \
+	done; \
+	echo "installed $(words $(INSTALLED)) files under $$d$(PREFIX)"
 
 uninstall:
-	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
-	rm -f $(DESTDIR)$(DATADIR)/regions.tsv $(DESTDIR)$(DATADIR)/receipt.xsd \
-		$(DESTDIR)$(DATADIR)/receipt.xsl
-	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/policy/*.json))
-	-rmdir $(DESTDIR)$(DATADIR)/policy
-	rm -f $(patsubst share/%,$(DESTDIR)$(DATADIR)/%,$(wildcard share/examples/*))
-	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
-	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard $(MAN1)))
-	rm -f $(DESTDIR)$(MANDIR)/man7/jm.7
-	rm -f $(LINGUAS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/jm.mo)
+	rm -f $(INSTALLED:%='$(DESTDIR)%')
+	-rmdir $(DATA_DIRS:share/%='$(DESTDIR)$(DATADIR)/%') \
+		'$(DESTDIR)$(DATADIR)' 2>/dev/null
 
 clean:
 	rm -rf build build-san build-fuzz
