@@ -114,6 +114,14 @@ static const struct jm_col cols[] = {
 	{NC_("column", "WHAT"), 0},
 };
 
+/* --format text: what was paid, for people reading a terminal. */
+static const struct jm_col paid_cols[] = {
+	{NC_("column", "LINE"), 5}, {NC_("column", "ID NUMBER"), 18},
+	{NC_("column", "NAME"), 10}, {NC_("column", "ITEM"), 7},
+	{NC_("column", "YEAR"), 4}, {NC_("column", "AMOUNT"), 9},
+	{NC_("column", "STATUS"), 11}, {NC_("column", "ORDER / ERROR"), 0},
+};
+
 /* --format csv and xlsx: what was paid, for the collector's records. */
 static const struct jm_xcol xcols[] = {
 	{"乡镇/街道", "town", JM_CELL_STR, 12},
@@ -265,6 +273,55 @@ dry_row(struct jm_rec *r)
 	jm_table_row(cols, 7, cells);
 }
 
+/* The quote's item and year: the cells of a row from c[0] on. */
+static void
+quote_cells(json_object *o, const char **c, char *year, size_t sz)
+{
+	json_object *q, *v;
+
+	if (json_object_object_get_ex(o, "quote", &q) && q) {
+		jm_get_str(q, "item", &c[0], NULL);
+		if (json_object_object_get_ex(q, "year", &v) &&
+		    json_object_is_type(v, json_type_int)) {
+			snprintf(year, sz, "%d", json_object_get_int(v));
+			c[1] = year;
+		}
+	} else if (json_object_object_get_ex(o, "error", &q))
+		jm_get_str(q, "item", &c[0], NULL);	/* jm-quote's */
+}
+
+/* --format text: a record's payment, or the error that stopped it. */
+static void
+text_row(struct jm_rec *r)
+{
+	static int header;
+	const char *cells[8] = {0};
+	char line[24], who[64], year[16], amt[32], msg[64];
+	json_object *p, *e = NULL;
+	int64_t fen;
+
+	if (!header++)
+		jm_table_header(paid_cols, 8);
+	snprintf(line, sizeof line, "%ld", r->line);
+	cells[0] = line;
+	cells[1] = jm_rec_who(r->obj, who, sizeof who);
+	jm_get_str(r->obj, "name", &cells[2], NULL);
+	quote_cells(r->obj, cells + 3, year, sizeof year);
+	json_object_object_get_ex(r->obj, "error", &e);
+	if (json_object_object_get_ex(r->obj, "payment", &p) && p) {
+		if (jm_fen_get(p, "amount_fen", &fen, msg, sizeof msg) > 0)
+			cells[5] = jm_yuan(fen, amt);
+		jm_get_str(p, "status", &cells[6], NULL);
+		jm_get_str(p, "order_id", &cells[7], NULL);
+		if (cells[6] && !strcmp(cells[6], "skipped"))
+			cells[7] = _("past --max-total");
+	} else if (e)
+		cells[6] = _("error");
+	if (e)
+		jm_get_str(e, "message", &cells[7], NULL);
+	jm_table_row(paid_cols, 8, cells);
+}
+
 static void
 emit(struct jm_rec *r, void *ctx)
 {
@@ -273,6 +330,8 @@ emit(struct jm_rec *r, void *ctx)
 		dry_row(r);
 	else if (P.ex)
 		jm_export_rec(P.ex, r->obj, NULL);
+	else if (strcmp(jm_opts.format, "text") == 0)
+		text_row(r);
 	else
 		jm_out_json(r->obj);
 	progress();
