@@ -113,14 +113,14 @@ DEB_BUILD := make gcc libc6-dev pkg-config libjson-c-dev libsqlite3-dev \
 	libxslt1-dev libmicrohttpd-dev gettext
 DEB_TEST := jq libxml2-utils mandoc perl sqlite3 xlsx2csv python3-openpyxl \
 	python3-jsonschema \
-	openssl locales libc-l10n
+	openssl locales libc-l10n curl
 deps:
 	@missing=; \
 	for p in json-c sqlite3 libcurl libxml-2.0 xlsxwriter libcrypto \
 	    libxslt libmicrohttpd; do \
 		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing=yes; done; \
 	for t in jq xmllint mandoc prove sqlite3 xlsx2csv openssl msgfmt \
-	    xgettext localedef; do \
+	    xgettext localedef curl; do \
 		command -v $$t >/dev/null 2>&1 || missing=yes; done; \
 	test -f /usr/share/i18n/locales/zh_CN || missing=yes; \
 	/usr/bin/python3 -c 'import openpyxl, jsonschema' 2>/dev/null || \
@@ -140,8 +140,18 @@ deps:
 	    grep -qix 'zh_CN\.utf-\{0,1\}8'; then \
 		localedef -i zh_CN -f UTF-8 zh_CN.UTF-8; fi
 
+# Every test, then the tests of the five programs again, each against a
+# jm-sandbox --listen of its own on loopback HTTP (JM_TEST_HTTP=1,
+# tests/lib.sh); check-http runs only those.
+HTTP_TESTS := $(sort $(wildcard tests/001[01]-*.t tests/0020-*.t \
+	tests/003[0-5]-*.t tests/0040-*.t tests/005[0-4]-*.t \
+	tests/006[01]-*.t tests/007[01]-*.t))
 check: deps all $(UNITS)
 	JM_BIN=$(CURDIR)/$(B)/bin prove -f $(UNITS) tests/*.t
+	JM_TEST_HTTP=1 JM_BIN=$(CURDIR)/$(B)/bin prove -f $(HTTP_TESTS)
+
+check-http: deps all
+	JM_TEST_HTTP=1 JM_BIN=$(CURDIR)/$(B)/bin prove -f $(HTTP_TESTS)
 
 # Fuzzing and valgrind need more than the build: clang with libFuzzer
 # (clang-14's runtime in libclang-rt-14-dev) and valgrind.
@@ -277,5 +287,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check demo deps lint install uninstall clean deps-fuzz fuzz \
-	fuzz-bins fuzz-smoke valgrind update-po
+.PHONY: all check check-http demo deps lint install uninstall clean \
+	deps-fuzz fuzz fuzz-bins fuzz-smoke valgrind update-po

@@ -318,11 +318,24 @@ emit_text(struct jm_rec *r, void *ctx)
 	jm_table_row(cols, 5, cells);
 }
 
+/* The platform's mode as its session answer says it (a sandbox served
+ * over HTTP is still a sandbox), else the kind of its implementation. */
+static const char *
+mode_of(json_object *session)
+{
+	const char *s;
+
+	if (session && jm_get_str(session, "mode", &s, NULL) > 0)
+		return s;
+	return B.p->ops->kind;
+}
+
 static int
 status(void)
 {
 	json_object *req, *resp = NULL, *o;
 	struct jm_perr err = {0};
+	const char *mode;
 	char m[40], ph[16];
 	int valid = 0;
 
@@ -344,7 +357,7 @@ status(void)
 	json_object_object_add(req, "token", json_object_new_string(B.s.token));
 	valid = jm_call(B.p, "session", req, &resp, &err) == 0;
 	json_object_put(req);
-	json_object_put(resp);
+	mode = mode_of(resp);
 	if (jm_opts.format_set && strcmp(jm_opts.format, "json") == 0) {
 		o = json_object_new_object();
 		json_object_object_add(o, "payer", json_object_new_string(
@@ -353,8 +366,7 @@ status(void)
 		    json_object_new_string(B.s.name ? B.s.name : ""));
 		json_object_object_add(o, "platform",
 		    json_object_new_string(B.p->endpoint));
-		json_object_object_add(o, "mode", json_object_new_string(
-		    B.p->ops->kind));
+		json_object_object_add(o, "mode", json_object_new_string(mode));
 		json_object_object_add(o, "expires_at", json_object_new_string(
 		    B.s.expires_at ? B.s.expires_at : ""));
 		json_object_object_add(o, "valid",
@@ -366,12 +378,13 @@ status(void)
 		    jm_mask_id(B.s.payer, m), B.s.name ? B.s.name : "",
 		    mask_phone(B.s.phone ? B.s.phone : "", ph));
 		printf(_("platform  %s\n"), B.p->endpoint);
-		printf(_("mode      %s\n"), strcmp(B.p->ops->kind, "sandbox") ?
+		printf(_("mode      %s\n"), strcmp(mode, "sandbox") ?
 		    _("real platform") : _("sandbox: synthetic, no real money"));
 		printf(valid ? _("session   valid until %s\n") :
 		    _("session   not valid: %s\n"), valid ? B.s.expires_at :
 		    err.msg);
 	}
+	json_object_put(resp);
 	return valid ? JM_EXIT_OK : JM_EXIT_FAIL;
 }
 

@@ -6,6 +6,7 @@
 
 #include "../common/opts.h"
 #include "../common/platform.h"
+#include "../common/policy.h"
 #include "../common/server.h"
 #include "../common/stream.h"
 #include "../common/util.h"
@@ -195,8 +196,12 @@ main(int argc, char **argv)
 		public_key(p);
 	if (nloads)
 		load(p);
-	if (listen_on)
+	if (listen_on) {
+		/* its policy tables now: a malformed one stops the server
+		 * before it serves, not in the middle of a request */
+		jm_policy();
 		jm_exit_note(jm_serve(p, listen_on, remote, &faults));
+	}
 	jm_platform_close(p);
 	return jm_finish();
 }

@@ -270,8 +270,10 @@ finished(struct job *j, CURLcode rc, long status)
 		fail(j, status == 200 ? "BAD_RESPONSE" : "UNAVAILABLE", 1,
 		    status, what);
 	else if (o && json_object_object_get_ex(e, "code", &v))
-		fail(j, jm_intern_code(json_object_get_string(v)), 0, status,
-		    what);
+		/* the platform's refusal in its own words, as records carry
+		 * it from the embedded sandbox */
+		jm_perr_set(j->err, jm_intern_code(json_object_get_string(v)),
+		    "%s", what);
 	else
 		fail(j, "HTTP_ERROR", 0, status, what);
 	json_object_put(o);

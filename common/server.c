@@ -68,6 +68,8 @@ jm_faults_parse(const char *spec, struct jm_faults *f, char *msg, size_t sz)
 		*eq++ = '\0';
 		if (!strcmp(tok, "drop-after-commit"))
 			f->drop_after_commit = atof(eq);
+		else if (!strcmp(tok, "drop-first"))
+			f->drop_first = atol(eq);
 		else if (!strcmp(tok, "error-503"))
 			f->error_503 = atof(eq);
 		else if (!strcmp(tok, "delay-ms"))
@@ -78,10 +80,12 @@ jm_faults_parse(const char *spec, struct jm_faults *f, char *msg, size_t sz)
 			rc = -1;
 	}
 	if (rc || f->drop_after_commit < 0 || f->drop_after_commit > 1 ||
-	    f->error_503 < 0 || f->error_503 > 1 || f->delay_ms < 0 ||
+	    f->drop_first < 0 || f->error_503 < 0 || f->error_503 > 1 ||
+	    f->delay_ms < 0 ||
 	    f->delay_ms > 60000) {
 		snprintf(msg, sz, _("'%s': faults are drop-after-commit=P, "
-		    "error-503=P (P from 0 to 1), delay-ms=N, seed=N"), spec);
+		    "drop-first=N, error-503=P (P from 0 to 1), delay-ms=N, "
+		    "seed=N"), spec);
 		rc = -1;
 	}
 	free(s);
@@ -103,6 +107,20 @@ chance(double p)
 	x = (double)(S.rng >> 11) / 9007199254740992.0;
 	pthread_mutex_unlock(&S.mu);
 	return x < p;
+}
+
+/* The first drop-first=N payments are dropped whatever the odds, so a
+ * test surely meets the fault however the threads draw their chances. */
+static int
+dropped_first(void)
+{
+	int yes;
+
+	pthread_mutex_lock(&S.mu);
+	if ((yes = S.f.drop_first > 0))
+		S.f.drop_first--;
+	pthread_mutex_unlock(&S.mu);
+	return yes;
 }
 
 static unsigned int
@@ -139,6 +157,8 @@ answer(struct MHD_Connection *c, unsigned int status, json_object *body)
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE ||
 	    status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(r, "Retry-After", "1");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, "Allow", "POST");
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -158,8 +178,8 @@ error_body(const struct jm_perr *e)
 
 /* One line per request, no ID number in it. */
 static void
-log_line(struct MHD_Connection *c, const char *path, unsigned int status,
-    const char *code, const struct timespec *t0)
+log_line(struct MHD_Connection *c, const char *method, const char *path,
+    unsigned int status, const char *code, const struct timespec *t0)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -175,8 +195,20 @@ log_line(struct MHD_Connection *c, const char *path, unsigned int status,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-	fprintf(stderr, "%s: %s POST %s %u%s%s %.1fms\n", jm_prog, host, path,
-	    status, code ? " " : "", code ? code : "", ms);
+	fprintf(stderr, "%s: %s %.10s %s %u%s%s %.1fms\n", jm_prog, host,
+	    method, path, status, code ? " " : "", code ? code : "", ms);
+}
+
+/* A group that only reads takes no write lock: quotes are answered while
+ * another program writes the sandbox. */
+static int
+begin_group(struct job *g)
+{
+	int write = 0;
+
+	for (; g; g = g->next)
+		write |= g->d->write;
+	return S.p->ops->begin ? S.p->ops->begin(S.p, write) : 0;
 }
 
 static void
@@ -184,7 +216,7 @@ run_group(struct job *g)
 {
 	struct job *j;
 	jm_op_fn *fn;
-	int began = S.p->ops->begin ? S.p->ops->begin(S.p, 1) : 0;
+	int began = begin_group(g);
 
 	for (j = g; j; j = j->next) {
 		if (began < 0) {
@@ -243,7 +275,7 @@ db_thread(void *arg)
 		for (j = g; j; j = next) {
 			next = j->next;
 			j->drop = !strcmp(j->d->name, "pay") &&
-			    chance(S.f.drop_after_commit);
+			    (dropped_first() || chance(S.f.drop_after_commit));
 			j->done = 1;
 			MHD_resume_connection(j->conn);
 		}
@@ -342,8 +374,8 @@ start(struct MHD_Connection *c, struct conn *cc, const char *url,
 	body = error_body(&e);
 	rc = answer(c, strcmp(method, "POST") ? MHD_HTTP_METHOD_NOT_ALLOWED :
 	    status_of(&e), body);
-	log_line(c, url, strcmp(method, "POST") ? 405 : status_of(&e), e.code,
-	    &t0);
+	log_line(c, method, url, strcmp(method, "POST") ? 405 : status_of(&e),
+	    e.code, &t0);
 	json_object_put(body);
 	return rc;
 }
@@ -358,12 +390,12 @@ finish(struct MHD_Connection *c, struct conn *cc, const char *url)
 	enum MHD_Result rc;
 
 	if (j->drop) {
-		log_line(c, url, 0, "DROPPED_AFTER_COMMIT", &j->t0);
+		log_line(c, "POST", url, 0, "DROPPED_AFTER_COMMIT", &j->t0);
 		return MHD_NO;	/* the connection closes unanswered */
 	}
 	body = j->err.code ? error_body(&j->err) : json_object_get(j->resp);
 	rc = answer(c, status, body);
-	log_line(c, url, status, j->err.code, &j->t0);
+	log_line(c, "POST", url, status, j->err.code, &j->t0);
 	json_object_put(body);
 	return rc;
 }

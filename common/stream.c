@@ -67,7 +67,8 @@ scan_word(const char *s, size_t n, size_t i, struct scan *sc)
 /*
  * One pass over the bytes: UTF-8, NUL bytes, what json-c lets through in
  * strict mode (single quotes, NaN), and the count of members, which tells
- * duplicate keys apart (json-c keeps only the last of them).
+ * duplicate keys apart (json-c keeps only the last of them). A newline is
+ * whitespace: a line holds none, an HTTP request body may.
  */
 static void
 scan_line(const char *s, size_t n, struct scan *sc)
@@ -105,7 +106,7 @@ scan_line(const char *s, size_t n, struct scan *sc)
 			i++;
 		} else if (isalnum(c) || c == '-') {
 			i = scan_word(s, n, i, sc);
-		} else if (!strchr(" \t\r{}[],", c)) {
+		} else if (!strchr(" \t\r\n{}[],", c)) {
 			scan_fail(sc, "BAD_JSON", i, _("unexpected character"));
 		} else
 			i++;

@@ -85,7 +85,7 @@ _jm_value()
 	--csv-sep) words=', ; | tab' ;;
 	--endpoint) words='sandbox: https:// http://127.0.0.1:' ;;
 	--listen) words='127.0.0.1:0 127.0.0.1:' ;;
-	--fault) words='drop-after-commit= error-503= delay-ms= seed=' ;;
+	--fault) words='drop-after-commit= drop-first= error-503= delay-ms= seed=' ;;
 	--since) words=$(date +%Y-%m-%d) ;;
 	--dir) _jm_files dirs; return 0 ;;
 	-o | --output | --load | --key) _jm_files; return 0 ;;

@@ -75,7 +75,7 @@ complete -c jm-receipt -l verify -d 'Check the receipt FILEs offline'
 
 complete -c jm-sandbox -l allow-remote -d 'With --listen: allow a non-loopback address'
 complete -c jm-sandbox -l fault -x \
-    -a 'drop-after-commit= error-503= delay-ms= seed=' \
+    -a 'drop-after-commit= drop-first= error-503= delay-ms= seed=' \
     -d 'With --listen: inject faults'
 complete -c jm-sandbox -l listen -x -a '127.0.0.1:0' -d 'Serve the sandbox over HTTP'
 complete -c jm-sandbox -l load -r -F -d 'Load fixtures (JSON Lines; - for stdin)'

@@ -65,5 +65,5 @@ check_eq "JM_TODAY judges birth dates" ID_BIRTH_DATE "$(echo '{"id_no":"34112220
 
 jm-register --format text "$DATA/family.jsonl" >"$T/text" 2>&1
 check_eq "text output is a masked table" "1      3411**********0017  示例一      341122  existing    34112200000001" "$(sed -n 2p "$T/text")"
-check_eq "state folder and sandbox are private" "700 600" "$(stat -c %a "$JM_HOME") $(stat -c %a "$JM_HOME/sandbox.db")"
+check_eq "state folder and sandbox are private" "700 600" "$(stat -c %a "$PLATFORM_HOME") $(stat -c %a "$PLATFORM_DB")"
 done_testing

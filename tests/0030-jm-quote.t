@@ -98,8 +98,10 @@ check_eq "--unpaid exits 1 when some are not quoted" 1 "$?"
 check_eq "--unpaid passes who owes and the errors" \
 	"示例一 unpaid,示例二 unpaid,示例三 unpaid,示例九 partly-paid,示例十 NOT_REGISTERED,示例十一 MISSING_FIELD" \
 	"$(jq -r '"\(.name) \(.quote.status // .error.code)"' unpaid.out | paste -sd, -)"
-jm-quote roster.jsonl >all.out 2>/dev/null
-jm-quote --summary roster.jsonl >sum.out 2>sum.err
+# the same clock for both, to the second: quotes expire a day later
+now=2025-11-20T10:00:00+08:00
+JM_NOW=$now jm-quote roster.jsonl >all.out 2>/dev/null
+JM_NOW=$now jm-quote --summary roster.jsonl >sum.out 2>sum.err
 check_eq "--summary exits 1 when some are not quoted" 1 "$?"
 check_same "--summary leaves stdout to the records" all.out sum.out
 cat >want.err <<'EOF'

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Users' policy tables in policy.d/: they add amounts and override shipped
 # ones, read in name order; a malformed table stops jm-quote (exit 2),
-# naming the file and the entry.
+# naming the file and the entry. Over HTTP (JM_TEST_HTTP=1) the tables are
+# the platform's: the server is started again when they change, and a
+# malformed one stops it as it starts.
 . "$(dirname "$0")/lib.sh"
 plan 71
 export JM_TODAY=2025-11-20
-D=$JM_HOME/policy.d
+D=$PLATFORM_HOME/policy.d
 cd "$T" || exit 2
 
 langya=341102196001010214	# 滁州 琅琊区, 低保
@@ -24,7 +26,10 @@ due() {
 		jq -r '.quote.due_fen // .error.code'
 }
 # table FILE JSON: a table in policy.d
-table() { mkdir -p "$D" && printf '%s\n' "$2" >"$D/$1"; }
+table() {
+	mkdir -p "$D" && printf '%s\n' "$2" >"$D/$1"
+	platform_tables
+}
 amount() {
 	printf '{"aid_amounts":[{"%s":"%s","year":2026,"group":"minimum-living","pay_fen":%s,"source":"%s"}]}' \
 		"$1" "$2" "$3" "${4:-jm test table}"
@@ -42,6 +47,7 @@ check_eq "and for nobody else" 4000 "$(due $wuhu)"
 table z-standard.json '{"standards":[{"year":2027,"individual_fen":42000,"subsidy_fen":72000,"source":"jm test table"}]}'
 check_eq "a user table adds a year's standard" 42000 "$(JM_TODAY=2026-11-20 due $plain)"
 rm "$D/z-standard.json"
+platform_tables
 
 # later wins: user tables after the shipped ones, in name order
 table wuhu.json "$(amount city 340200 4500)"
@@ -49,21 +55,26 @@ check_eq "a user entry overrides a shipped one" 4500 "$(due $wuhu)"
 table 10-first.json "$(amount city 341100 6000)"
 check_eq "files are read in name order: the later file wins" 5000 "$(due $langya)"
 mv "$D/10-first.json" "$D/zz-last.json"
+platform_tables
 check_eq "renamed to come last, it wins" 6000 "$(due $langya)"
 rm "$D/zz-last.json"
+platform_tables
 table two.json '{"aid_amounts":[{"city":"341100","year":2026,"group":"minimum-living","pay_fen":7000,"source":"a"},{"city":"341100","year":2026,"group":"minimum-living","pay_fen":7100,"source":"b"}]}'
 check_eq "within a file the later entry wins" 7100 "$(due $langya)"
 rm "$D/two.json"
+platform_tables
 
 # a county's entry beats its city's, wherever it is read
 table a-county.json "$(amount region 341102 3000)"
 check_eq "a county entry beats its city's entry" 3000 "$(due $langya)"
 check_eq "the city's entry still holds elsewhere in the city" 5000 "$(due $nanqiao)"
 mv "$D/a-county.json" "$D/zz-county.json"
+platform_tables
 check_eq "read before or after the city's" 3000 "$(due $langya)"
 table pupil.json '{"aid_amounts":[{"city":"341100","year":2026,"group":"minimum-living","category":"pupil","pay_fen":2000,"source":"jm test table"}]}'
 check_eq "an entry for pupils is for pupils only" 5000 "$(due $nanqiao)"
 rm "$D/pupil.json" "$D/zz-county.json"
+platform_tables
 
 table windows.json '{"windows":[{"city":"341100","year":2026,"opens":"2025-10-08","closes":"2025-12-31","source":"jm test table"},{"region":"341102","year":2026,"opens":"2025-10-15","closes":"2025-12-31","source":"jm test table"}]}'
 check_eq "a county's window beats its city's" 2025-10-15 \
@@ -71,9 +82,11 @@ check_eq "a county's window beats its city's" 2025-10-15 \
 check_eq "the city's window for the rest of the city" 2025-10-08 \
 	"$(echo "{\"id_no\":\"$nanqiao\"}" | jm-quote -q | jq -r .quote.window.from)"
 rm "$D/windows.json"
+platform_tables
 table rates.json '{"local_rates":[{"region":"341102","year":2026,"category":"resident","individual_fen":39000,"source":"jm test table"},{"city":"341100","year":2026,"category":"resident","individual_fen":39500,"source":"jm test table"}]}'
 check_eq "a county's local rate beats its city's" 39000 "$(due $plain)"
 rm "$D/rates.json"
+platform_tables
 echo "{\"fixture\":\"paid\",\"id_no\":\"$nanqiao\",\"year\":2026,\"item\":\"medical\",\"channel\":\"counter\"}" |
 	jm-sandbox -q --load -
 check_eq "a paid fixture without amount_fen pays the user table's amount" "5000 0 paid" \
@@ -85,17 +98,22 @@ printf 'garbage\n' >"$D/README"
 printf 'garbage\n' >"$D/.hidden.json"
 mkdir "$D/old"
 printf 'garbage\n' >"$D/old/x.json"
+platform_tables
 check_eq "non-.json files, hidden files and folders are ignored" 5000 "$(due $langya)"
 rm -r "$D/chuzhou.json.bak" "$D/README" "$D/.hidden.json" "$D/old"
+platform_tables
 
-# malformed tables stop jm-quote, naming the file and the entry
+# malformed tables stop jm-quote, naming the file and the entry; over HTTP
+# jm-quote reads no tables: the server reads its own as it starts, and a
+# malformed one stops it so
 # bad DESCRIPTION JSON MESSAGE: the table bad.json stops jm-quote
 bad() {
-	table bad.json "$2"
-	echo "{\"id_no\":\"$langya\"}" | jm-quote >bad.out 2>bad.err
+	mkdir -p "$D" && printf '%s\n' "$2" >"$D/bad.json"
+	echo "{\"id_no\":\"$langya\"}" >bad.in
+	tables_reader <bad.in >bad.out 2>bad.err
 	rc=$?
 	check_eq "$1: exit 2, nothing on stdout" "2 0" "$rc $(wc -c <bad.out | tr -d ' ')"
-	check_eq "$1: the message" "jm-quote: $D/bad.json: $3" "$(cat bad.err)"
+	check_eq "$1: the message" "$prog: $D/bad.json: $3" "$(cat bad.err)"
 }
 bad "not JSON" 'garbage' 'not JSON (unexpected character)'
 bad "cut short" '{"aid_amounts":[' 'not JSON (it ends inside a value)'
@@ -132,9 +150,10 @@ bad "another item" '{"item":"dental","standards":[]}' \
 bad "a medical key in a pension table" '{"item":"pension","standards":[]}' \
 	'table: "standards" is not a key of this table'
 head -c 2097152 /dev/zero | tr '\0' ' ' >"$D/bad.json"
-echo "{\"id_no\":\"$langya\"}" | jm-quote >bad.out 2>bad.err
+echo "{\"id_no\":\"$langya\"}" >bad.in
+	tables_reader <bad.in >bad.out 2>bad.err
 check_eq "a 2 MiB table: exit 2" 2 "$?"
-check_eq "a 2 MiB table: the message" "jm-quote: $D/bad.json: larger than 1048576 bytes" "$(cat bad.err)"
+check_eq "a 2 MiB table: the message" "$prog: $D/bad.json: larger than 1048576 bytes" "$(cat bad.err)"
 rm "$D/bad.json"
 
 # an amount more than the standard is no amount at all

@@ -2,11 +2,13 @@
 # Users' pension tables in policy.d/, read by the same loader as the
 # medical ones: a city's own subsidy table replaces the province's minimum
 # for it, a county's grades replace its city's; a malformed pension table
-# stops jm-quote (exit 2), naming the file and the entry.
+# stops jm-quote (exit 2), naming the file and the entry. Over HTTP
+# (JM_TEST_HTTP=1) the tables are the platform's: the server is started
+# again when they change, and a malformed one stops it as it starts.
 . "$(dirname "$0")/lib.sh"
 plan 25
 export JM_TODAY=2025-11-20
-D=$JM_HOME/policy.d
+D=$PLATFORM_HOME/policy.d
 cd "$T" || exit 2
 
 chuzhou=$(mkid 341122 19800101 011)	# 来安县, 滁州
@@ -18,7 +20,10 @@ quote() {
 	echo "{\"id_no\":\"$1\"}" | jm-quote -q --item pension --grade "$2" ${3:+--year "$3"} 2>/dev/null |
 		jq -r 'if .error then .error.code else "\(.quote.subsidy_fen) \(.quote.subsidy_table)" end'
 }
-table() { mkdir -p "$D" && printf '%s\n' "$2" >"$D/$1"; }
+table() {
+	mkdir -p "$D" && printf '%s\n' "$2" >"$D/$1"
+	platform_tables
+}
 
 check_eq "滁州 publishes no subsidy table: the province's minimum" "5000 provincial-minimum" "$(quote "$chuzhou" 300)"
 table chuzhou.json '{"item":"pension","subsidies":[
@@ -36,13 +41,15 @@ check_eq "... and its city keeps the province's grades" "6500 city" "$(quote "$l
 echo "{\"id_no\":\"$chuzhou\"}" | jm-quote --item pension --grade 6000 2>&1 >/dev/null | grep -q 'the grades are 500, 1000 yuan$'
 check_eq "the error lists the county's grades" 0 "$?"
 rm -f "$D"/*.json
+platform_tables
 
 # bad DESCRIPTION JSON MESSAGE: the table bad.json stops jm-quote
 bad() {
-	table bad.json "$2"
-	echo "{\"id_no\":\"$chuzhou\"}" | jm-quote --item pension --grade 300 >bad.out 2>bad.err
+	mkdir -p "$D" && printf '%s\n' "$2" >"$D/bad.json"
+	echo "{\"id_no\":\"$chuzhou\"}" >bad.in
+	tables_reader --item pension --grade 300 <bad.in >bad.out 2>bad.err
 	rc=$?
-	check_eq "$1: exit 2, the message" "2 jm-quote: $D/bad.json: $3" "$rc $(cat bad.err)"
+	check_eq "$1: exit 2, the message" "2 $prog: $D/bad.json: $3" "$rc $(cat bad.err)"
 }
 bad "a medical key in a pension table" '{"item":"pension","standards":[]}' \
 	'table: "standards" is not a key of this table'
@@ -73,6 +80,7 @@ bad "the collection closing before it opens" '{"item":"pension","collection":{"o
 bad "an item neither medical nor pension" '{"item":"dental"}' \
 	'table: "item" is neither medical nor pension'
 rm -f "$D/bad.json"
+platform_tables
 check_eq "without the bad table, quotes again" "5000 provincial-minimum" "$(quote "$chuzhou" 300)"
 table who.json '{"item":"pension","eligibility":[{"from_year":2025,"min_age":16,"max_age":44,"source":"jm test table"}]}'
 check_eq "a later eligibility rule wins" NOT_ELIGIBLE "$(quote "$chuzhou" 300)"

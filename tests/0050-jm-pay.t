@@ -4,7 +4,7 @@
 plan 49
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
-sb="$JM_HOME/sandbox.db"
+sb=$PLATFORM_DB
 platform() { sqlite3 -separator ' ' "$sb" "$1"; }
 
 # quote PHONE: the household quoted, with the payer's phone set to PHONE
@@ -47,7 +47,7 @@ check "the journal cannot be deleted" sh -c "! sqlite3 '$JM_HOME/journal.db' 'DE
 check "... nor its history rewritten" sh -c "! sqlite3 '$JM_HOME/journal.db' \"UPDATE event SET state = 'x'\" 2>/dev/null"
 
 # the channel's answers by the payer's phone (a fresh household each time)
-fresh() { rm -rf "$JM_HOME"; quote "$1" >"$T/q"; }
+fresh() { fresh_platform; quote "$1" >"$T/q"; }
 fresh 13800000002
 check_exit "a declined payment exits 1" 1 jm-pay --yes --channel wechat "$T/q"
 check_eq "declined: status and error" "declined DECLINED" "$(head -n 1 "$T/exit.out" | jq -r '"\(.payment.status) \(.error.code)"')"
@@ -81,13 +81,13 @@ jm-sandbox -q --load "$T/part"
 sed -n 3p "$T/q" | jq -c '.quote.expires_at = "2025-11-20T00:00:00+08:00"' >"$T/old"
 check_eq "an expired quote whose amount changed: QUOTE_CHANGED" QUOTE_CHANGED "$(jm-pay --yes --channel alipay "$T/old" 2>/dev/null | jq -r .error.code)"
 check_eq "a live quote whose amount changed: the platform refuses" QUOTE_CHANGED "$(sed -n 3p "$T/q" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
-rm -rf "$JM_HOME"
+fresh_platform
 jm-register <"$ex" 2>/dev/null | jm-bind 2>/dev/null | jm-quote 2>/dev/null |
 	jm-pay --yes --channel alipay >"$T/pipe" 2>"$T/err"
 check_eq "the whole pipeline on first use: jm-pay waits for jm-bind's session" "paid paid paid paid paid paid" \
 	"$(jq -r .payment.status "$T/pipe" | tr '\n' ' ' | sed 's/ $//')"
 # an unresolved attempt and no session: nothing decided, the key kept
-rm -rf "$JM_HOME"
+fresh_platform
 quote 13800000000 >"$T/q"
 JM_TEST_KILL_AT=platform jm-pay --yes --channel alipay "$T/q" >/dev/null 2>&1
 jm-bind --logout

@@ -10,7 +10,7 @@ jm-register "$T/roster.jsonl" 2>/dev/null | jm-bind 2>/dev/null |
 	jm-quote 2>/dev/null >"$T/quoted.jsonl"
 check_eq "$N people quoted" $N "$(jq -r 'select(.quote.due_fen == 40000) | .id_no' "$T/quoted.jsonl" | wc -l | tr -d ' ')"
 
-sb="$JM_HOME/sandbox.db"
+sb=$PLATFORM_DB
 jr="$JM_HOME/journal.db"
 paid_rows() {
 	sqlite3 "$sb" "SELECT count(*) FROM payment WHERE status = 'paid'"

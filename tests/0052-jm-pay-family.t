@@ -5,7 +5,7 @@ plan 8
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 payer=341122199003070017
-sb="$JM_HOME/sandbox.db"
+sb=$PLATFORM_DB
 
 jm-register "$ex" >"$T/reg" 2>/dev/null
 printf '{"fixture":"employee-account","id_no":"%s","name":"示例一","region":"340202","balance_fen":50000}\n' $payer >"$T/acct"

@@ -8,7 +8,7 @@ plan 43
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 cd "$T" || exit 1
 xsd=$TESTS/../share/receipt.xsd
-sb=$JM_HOME/sandbox.db
+sb=$PLATFORM_DB
 jr=$JM_HOME/journal.db
 platform() { sqlite3 -separator ' ' "$sb" "$1"; }
 
@@ -110,6 +110,7 @@ check_eq "the default year in January is the new one" 2026 "$(jm-quote --item pe
 
 # an unknown outcome blocks the person, whatever grade is asked next
 export JM_HOME="$T/unknown" JM_TODAY=2025-11-20
+fresh_platform
 sed 's/13800000000/13800000119/' family.jsonl | sed -n 1p | jm-register 2>/dev/null | jm-bind >u.jsonl 2>/dev/null
 jm-quote --item pension --grade 500 u.jsonl 2>/dev/null >u500.jsonl
 check_exit "the channel fails: unknown, exit 75" 75 jm-pay --yes --channel wechat u500.jsonl

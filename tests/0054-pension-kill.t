@@ -26,7 +26,7 @@ jm-register "$T/roster.jsonl" 2>/dev/null | jm-bind 2>/dev/null |
 check_eq "$N people quoted for both items" "$N $N" \
 	"$(jq -r 'select(.quote.due_fen > 0) | .quote.item' "$T/quoted.jsonl" | sort | uniq -c | awk '{ print $1 }' | paste -sd' ' -)"
 
-sb="$JM_HOME/sandbox.db"
+sb=$PLATFORM_DB
 jr="$JM_HOME/journal.db"
 for point in intents half-sent platform outcomes; do
 	JM_TEST_KILL_AT=$point:2 jm-pay --yes --channel alipay "$T/quoted.jsonl" >/dev/null 2>&1

@@ -152,9 +152,10 @@ check_eq "days_left: 0 on the last day, negative after" "0 -5" \
 	"$(for d in 2025-12-31 2026-01-05; do JM_TODAY=$d jm-quote --report --summary-by none wuhu.jsonl 2>/dev/null | jq .days_left; done | paste -sd' ' -)"
 
 # a county that closes earlier: the groups' windows differ, and say so
-mkdir -p "$JM_HOME/policy.d"
+mkdir -p "$PLATFORM_HOME/policy.d"
 echo '{"windows":[{"region":"340207","year":2026,"opens":"2025-10-20","closes":"2025-12-20","source":"jm test table"}]}' \
-	>"$JM_HOME/policy.d/early.json"
+	>"$PLATFORM_HOME/policy.d/early.json"
+platform_tables
 jm-quote --report --format text roster.jsonl >mixed.txt 2>/dev/null
 check "the header says the windows differ" grep -qx \
 	'  the groups'"'"' collection windows differ: see CLOSES and DAYS LEFT (platform date 2025-11-20)' mixed.txt
@@ -163,7 +164,8 @@ check "... the others too" grep -q '^  湾里镇    示例村 .*  35\.0  2025-12
 check_eq "as records: each group's window, none for the total" \
 	"2025-12-31 41,2025-12-31 41,2025-12-20 30,2025-12-31 41,null null" \
 	"$(jm-quote --report roster.jsonl 2>/dev/null | jq -r '"\(.window.to) \(.days_left)"' | paste -sd, -)"
-rm "$JM_HOME/policy.d/early.json"
+rm "$PLATFORM_HOME/policy.d/early.json"
+platform_tables
 
 # register those who were not, then pay everyone who owes in one pipeline,
 # and report again

@@ -24,10 +24,10 @@ check "it says it is a sandbox receipt" grep -q '<sandbox>true</sandbox>' "$f"
 check_eq "the sha256 is the file's" "$(sha256sum "$f" | cut -d' ' -f1)" "$(sed -n 3p "$T/r1" | jq -r .receipt.sha256)"
 
 stamp=$(stat -c %Y%N "$rdir"/*.xml | md5sum)
-issued=$(sqlite3 "$JM_HOME/sandbox.db" 'SELECT count(*) FROM receipt')
+issued=$(sqlite3 "$PLATFORM_DB" 'SELECT count(*) FROM receipt')
 jm-receipt "$T/paid" >"$T/r2" 2>/dev/null
 check_same "already stored and unchanged: the same receipt keys" "$T/r1" "$T/r2"
-check_eq "... and nothing fetched or rewritten" "$stamp $issued" "$(stat -c %Y%N "$rdir"/*.xml | md5sum) $(sqlite3 "$JM_HOME/sandbox.db" 'SELECT count(*) FROM receipt')"
+check_eq "... and nothing fetched or rewritten" "$stamp $issued" "$(stat -c %Y%N "$rdir"/*.xml | md5sum) $(sqlite3 "$PLATFORM_DB" 'SELECT count(*) FROM receipt')"
 
 jm-receipt --format text "$T/paid" >"$T/text" 2>/dev/null
 check_eq "text: one receipt per payment" 6 "$(grep -c '^社保费电子缴款单' "$T/text")"
@@ -94,7 +94,7 @@ check_eq "... and refuses a forged one" "Verification failure" "$(head -n 1 "$T/
 check_eq "the key's fingerprint is the one the receipts name" \
 	"$(openssl pkey -pubin -in "$T/platform.pem" -outform DER | openssl dgst -sm3 -r | cut -d' ' -f1)" \
 	"$(xmllint --xpath 'string(/receipt/signature/@key)' "$T/good.xml")"
-check_eq "the private key stays beside the sandbox, private" 600 "$(stat -c %a "$JM_HOME/sandbox.key")"
+check_eq "the private key stays beside the sandbox, private" 600 "$(stat -c %a "$PLATFORM_KEY")"
 
 jm-receipt --dir "$T/elsewhere" "$T/paid" >/dev/null 2>&1
 check_eq "--dir stores elsewhere" 6 "$(ls "$T/elsewhere/2026" | wc -l | tr -d ' ')"

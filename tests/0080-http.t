@@ -6,7 +6,7 @@
 plan 29
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=10
 ex=$TESTS/../share/examples/family.jsonl
-serve --fault drop-after-commit=0.3,error-503=0.1,delay-ms=2,seed=7
+serve --fault drop-first=1,drop-after-commit=0.3,error-503=0.1,delay-ms=2,seed=7
 export JM_ENDPOINT="$SERVER"
 platform() { sqlite3 -separator ' ' "$T/platform/sandbox.db" "$1"; }
 check "the server prints its URL" sh -c "echo '$SERVER' | grep -q '^http://127\.0\.0\.1:[0-9]*$'"

@@ -10,7 +10,9 @@
 # order in one shell (bash -o pipefail when there is bash), in a folder of
 # their own holding the input files made by inputs() below, with HOME set to
 # that folder, JM_HOME unset and the platform's date fixed by JM_TODAY. A
-# page whose examples need other files adds them to inputs().
+# page whose examples need other files adds them to inputs(). The examples
+# of jm-protocol.7 talk to a jm-sandbox --listen of their own on loopback,
+# its date 2025-11-20, its URL in JM_ENDPOINT.
 . "$(dirname "$0")/lib.sh"
 MAN=$(cd "$TESTS/../man" && pwd)
 bs=$(printf '\b')
@@ -51,6 +53,23 @@ EOF
 示例二十三,340521197012310049
 {"id_no":"340521197012310049","name":"示例二十三"}
 EOF
+}
+
+# page_server DIR: the platform of jm-protocol.7's examples, served on a
+# free loopback port with its sandbox in DIR/platform; sets page_url (empty
+# when it did not start); stop_servers (lib.sh) stops it
+page_server() {
+	env -u JM_NOW -u JM_ENDPOINT JM_TODAY=2025-11-20 \
+	    JM_HOME="$1/platform" jm-sandbox --listen 127.0.0.1:0 \
+	    --endpoint sandbox >"$1/url" 2>"$1/server.log" &
+	SERVER_PIDS="${SERVER_PIDS:-} $!"
+	trap 'stop_servers; rm -rf "$T"' EXIT
+	i=0
+	while [ ! -s "$1/url" ] && [ $i -lt 400 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	page_url=$(cat "$1/url")
 }
 
 # examples PAGE DIR: DIR/examples.sh runs the commands, each with its output
@@ -156,12 +175,20 @@ for page in "$MAN"/*.[1-8]; do
 	inputs "$dir/run"
 	examples "$page" "$dir"
 	[ -s "$dir/examples.list" ] || continue
+	page_url=
+	if [ "$name" = jm-protocol.7 ]; then
+		page_server "$dir"
+		check "$name: jm-sandbox --listen serves its examples" \
+		    test -n "$page_url"
+	fi
 	(
 		cd "$dir/run" || exit
 		unset JM_HOME
+		[ -z "$page_url" ] || export JM_ENDPOINT="$page_url"
 		HOME=$dir/run JM_TODAY=2026-11-27 $run_sh "$dir/examples.sh" \
 		    3>"$dir/status" >"$dir/out" 2>&1 </dev/null
 	)
+	[ -z "$page_url" ] || stop_servers
 	i=0
 	while IFS="$tab" read -r want cmd; do
 		i=$((i + 1))
