@@ -254,12 +254,14 @@ jm_calls_start(struct jm_calls *c, struct jm_rec *base, size_t n)
 		c->later = jm_realloc(c->later, n);
 		c->cap = n;
 	}
+	c->base = base;
+	c->n = n;
+	if (!n)
+		return;
 	memset(c->later, 0, n);
 	memset(c->req, 0, n * sizeof *c->req);
 	memset(c->resp, 0, n * sizeof *c->resp);
 	memset(c->err, 0, n * sizeof *c->err);
-	c->base = base;
-	c->n = n;
 }
 
 void
