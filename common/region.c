@@ -71,17 +71,27 @@ load(void)
 	free(path);
 }
 
+static int
+by_code(const void *a, const void *b)
+{
+	return strcmp(((const struct jm_region *)a)->code,
+	    ((const struct jm_region *)b)->code);
+}
+
+/* Every record asks: a binary search of the table, sorted once. */
 const struct jm_region *
 jm_region_get(const char *code)
 {
-	size_t i;
+	struct jm_region key;
 
-	if (!table)
+	if (!table) {
 		load();
-	for (i = 0; i < ntable; i++)
-		if (strcmp(table[i].code, code) == 0)
-			return &table[i];
-	return NULL;
+		qsort(table, ntable, sizeof *table, by_code);
+	}
+	if (strlen(code) >= sizeof key.code)
+		return NULL;
+	memcpy(key.code, code, strlen(code) + 1);
+	return bsearch(&key, table, ntable, sizeof *table, by_code);
 }
 
 const struct jm_region *
