@@ -286,28 +286,44 @@ sb_commit(struct jm_platform *p)
 	    0 : -1;
 }
 
+void
+jm_sb_savepoint(struct sandbox *sb)
+{
+	sqlite3_stmt *st;
+
+	if (sb->savepoint)
+		return;
+	st = jm_sb_stmt(sb, SB_SAVEPOINT, "SAVEPOINT op");
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	sb->savepoint = 1;
+}
+
 static void
 sb_mark(struct jm_platform *p)
 {
-	sqlite3_stmt *st = jm_sb_stmt(p->impl, SB_SAVEPOINT, "SAVEPOINT op");
+	struct sandbox *sb = p->impl;
 
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	sb->savepoint = 0;
 }
 
 static void
 sb_unmark(struct jm_platform *p, int undo)
 {
+	struct sandbox *sb = p->impl;
 	sqlite3_stmt *st;
 
+	if (!sb->savepoint)
+		return;
 	if (undo) {
-		st = jm_sb_stmt(p->impl, SB_ROLLBACK_TO, "ROLLBACK TO op");
+		st = jm_sb_stmt(sb, SB_ROLLBACK_TO, "ROLLBACK TO op");
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
-	st = jm_sb_stmt(p->impl, SB_RELEASE, "RELEASE op");
+	st = jm_sb_stmt(sb, SB_RELEASE, "RELEASE op");
 	sqlite3_step(st);
 	sqlite3_reset(st);
+	sb->savepoint = 0;
 }
 
 static void
@@ -369,7 +385,7 @@ jm_sandbox_open(const char *path)
 	 * mode can fail busy without waiting, so it is tried again */
 	jm_sb_exec_waiting(sb, "PRAGMA journal_mode = WAL");
 	jm_sb_exec(sb, "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON");
+	    "PRAGMA foreign_keys = ON;" JM_SQLITE_CACHE);
 	migrate(sb);
 	p->ops = &sandbox_ops;
 	p->endpoint = jm_asprintf("sandbox:%s", path);

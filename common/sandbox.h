@@ -12,6 +12,7 @@ struct sandbox {
 	sqlite3 *db;
 	char *path;
 	int in_batch;
+	int savepoint;		/* the operation's, open */
 	sqlite3_stmt *stmts[64];
 };
 
@@ -40,6 +41,11 @@ struct sb_person {
 sqlite3_stmt *jm_sb_stmt(struct sandbox *, int slot, const char *sql);
 /* Run SQL without results; dies on failure (busy: exit 75). */
 void jm_sb_exec(struct sandbox *, const char *sql);
+/* An operation about to make more than one change opens its savepoint, so
+ * that a failure half-way undoes the first ones; one statement is atomic
+ * without (and a savepoint on every operation costs a copy of each page it
+ * touches). */
+void jm_sb_savepoint(struct sandbox *);
 void jm_sb_exec_waiting(struct sandbox *, const char *sql);
 /* Database failure of an operation: a platform error. */
 int jm_sb_dberr(struct sandbox *, struct jm_perr *);

@@ -125,6 +125,7 @@ aid(struct sandbox *sb, json_object *req, struct jm_perr *err)
 		    "groups (extreme-poverty, orphan, ...)"));
 		return -1;
 	}
+	jm_sb_savepoint(sb);	/* the list, then the registry */
 	st = jm_sb_stmt(sb, SB_AID_PUT, "INSERT INTO aid_list VALUES(?1, ?2) "
 	    "ON CONFLICT(id_no) DO UPDATE SET aid = ?2");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);

@@ -58,23 +58,30 @@ not_open(json_object *q)
 }
 
 static json_object *
-paid_answer(sqlite3_stmt *st)
+paid_answer_of(const char *order, const char *channel, int64_t amount,
+    const char *txn, const char *paid_at)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "order_id", json_object_new_string(
-	    (const char *)sqlite3_column_text(st, 0)));
+	json_object_object_add(o, "order_id", json_object_new_string(order));
 	json_object_object_add(o, "status", json_object_new_string("paid"));
-	json_object_object_add(o, "channel", json_object_new_string(
-	    (const char *)sqlite3_column_text(st, 3)));
-	json_object_object_add(o, "amount_fen",
-	    json_object_new_int64(sqlite3_column_int64(st, 4)));
-	json_object_object_add(o, "txn_id", json_object_new_string(
-	    (const char *)sqlite3_column_text(st, 5)));
-	json_object_object_add(o, "paid_at", json_object_new_string(
-	    (const char *)sqlite3_column_text(st, 6)));
+	json_object_object_add(o, "channel", json_object_new_string(channel));
+	json_object_object_add(o, "amount_fen", json_object_new_int64(amount));
+	json_object_object_add(o, "txn_id", json_object_new_string(txn));
+	json_object_object_add(o, "paid_at", json_object_new_string(paid_at));
 	json_object_object_add(o, "settled", json_object_new_boolean(0));
 	return o;
+}
+
+/* ... from a row of PAY_COLS */
+static json_object *
+paid_answer(sqlite3_stmt *st)
+{
+	return paid_answer_of((const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 3),
+	    sqlite3_column_int64(st, 4),
+	    (const char *)sqlite3_column_text(st, 5),
+	    (const char *)sqlite3_column_text(st, 6));
 }
 
 /* A key seen before: the first outcome again, or a conflict. 1 when the
@@ -307,6 +314,7 @@ channel(struct sandbox *sb, const struct payreq *r, struct jm_perr *err)
 	}
 	if (!r->account)
 		return 0;
+	jm_sb_savepoint(sb);	/* the debit, then the payment */
 	st = jm_sb_stmt(sb, SB_PAY_DEBIT, "UPDATE account SET balance_fen = "
 	    "balance_fen - ?2 WHERE id_no = upper(?1) AND balance_fen >= ?2");
 	sqlite3_bind_text(st, 1, r->account, -1, SQLITE_STATIC);
@@ -326,14 +334,17 @@ static int
 store(struct sandbox *sb, const struct payreq *r, const struct jm_perr *e,
     json_object **resp, struct jm_perr *err)
 {
+	/* no RETURNING (a temporary table on every row): the row id, and so
+	 * the order number, is chosen here */
 	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAY_INSERT, "INSERT INTO payment("
-	    "order_id, idem_key, request_hash, insured_id, year, item, kind, "
-	    "amount_fen, channel, payer, account, status, txn_id, paid_at, "
-	    "origin, code, message) VALUES(printf('JM%s%08d', "
+	    "rowid, order_id, idem_key, request_hash, insured_id, year, item, "
+	    "kind, amount_fen, channel, payer, account, status, txn_id, "
+	    "paid_at, origin, code, message) VALUES((SELECT IFNULL(MAX(rowid), "
+	    "0) + 1 FROM payment), printf('JM%s%08d', "
 	    "replace(substr(?13, 1, 10), '-', ''), (SELECT IFNULL(MAX(rowid), "
 	    "0) + 1 FROM payment)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "upper(?10), ?11, ?12, ?13, 'jm', ?14, ?15) RETURNING " PAY_COLS);
-	char now[32], txn[40], hex[24];
+	    "upper(?10), ?11, ?12, ?13, 'jm', ?14, ?15)");
+	char now[32], txn[40], hex[24], order[40];
 
 	jm_sb_random_hex(hex, 8);
 	snprintf(txn, sizeof txn, "T%s", hex);
@@ -353,12 +364,15 @@ store(struct sandbox *sb, const struct payreq *r, const struct jm_perr *e,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, e ? e->code : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, e ? e->msg : NULL, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (sqlite3_step(st) != SQLITE_DONE)
 		return jm_sb_dberr(sb, err);
-	if (!e)
-		*resp = paid_answer(st);
 	sqlite3_reset(st);
-	return e ? -1 : 0;
+	if (e)
+		return -1;
+	snprintf(order, sizeof order, "JM%.4s%.2s%.2s%08lld", now, now + 5,
+	    now + 8, (long long)sqlite3_last_insert_rowid(sb->db));
+	*resp = paid_answer_of(order, r->channel, r->amount, txn, now);
+	return 0;
 }
 
 int

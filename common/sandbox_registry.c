@@ -9,24 +9,33 @@
 #define PERSON_COLS \
 	"insured_id, registered_at, region, category, aid, id_no, birth_date"
 
-/* The registry's answer about a person, from a row of PERSON_COLS. */
+/* The registry's answer about a person. */
 static json_object *
-answer(sqlite3_stmt *st, const char *status)
+answer_of(const char *const v[5], const char *status)
 {
 	json_object *o = json_object_new_object();
 	int i;
 	static const char *const keys[] = {"insured_id", "registered_at",
 	    "region", "category", "aid"};
 
-	json_object_object_add(o, "insured_id", json_object_new_string(
-	    (const char *)sqlite3_column_text(st, 0)));
+	json_object_object_add(o, "insured_id", json_object_new_string(v[0]));
 	json_object_object_add(o, "status", json_object_new_string(status));
 	for (i = 1; i < 5; i++)
 		json_object_object_add(o, keys[i],
-		    sqlite3_column_type(st, i) == SQLITE_NULL ? NULL :
-		    json_object_new_string((const char *)sqlite3_column_text(
-		    st, i)));
+		    v[i] ? json_object_new_string(v[i]) : NULL);
 	return o;
+}
+
+/* ... from a row of PERSON_COLS */
+static json_object *
+answer(sqlite3_stmt *st, const char *status)
+{
+	const char *v[5];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		v[i] = (const char *)sqlite3_column_text(st, i);
+	return answer_of(v, status);
 }
 
 static sqlite3_stmt *
@@ -66,12 +75,17 @@ insert(struct sandbox *sb, const struct jm_person *p, const char *guardian,
 	char now[32], birth[11], aidbuf[32];
 	const char *aid = aid_of(sb, p, aidbuf, sizeof aidbuf);
 
-	st = jm_sb_stmt(sb, SB_INSERT, "INSERT INTO person(insured_id, id_no, "
-	    "id_type, name, sex, birth_date, region, category, aid, phone, "
-	    "guardian, birth_cert_no, registered_at) VALUES("
+	char insured[32];
+	const char *v[5];
+
+	/* No RETURNING: SQLite builds a temporary table for it on every row,
+	 * the most of a registration's cost. The row id is chosen here. */
+	st = jm_sb_stmt(sb, SB_INSERT, "INSERT INTO person(rowid, insured_id, "
+	    "id_no, id_type, name, sex, birth_date, region, category, aid, "
+	    "phone, guardian, birth_cert_no, registered_at) VALUES("
+	    "(SELECT IFNULL(MAX(rowid), 0) + 1 FROM person), "
 	    "printf('%s%08d', ?1, (SELECT IFNULL(MAX(rowid), 0) + 1 FROM "
-	    "person)), ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9, ?10, ?11, ?12) "
-	    "RETURNING " PERSON_COLS);
+	    "person)), ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9, ?10, ?11, ?12)");
 	sqlite3_bind_text(st, 1, p->region, -1, SQLITE_STATIC);
 	if (p->has_id) {
 		sqlite3_bind_text(st, 2, p->id.no, -1, SQLITE_STATIC);
@@ -82,19 +96,26 @@ insert(struct sandbox *sb, const struct jm_person *p, const char *guardian,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, jm_date_str(p->birth, birth), -1,
-	    SQLITE_TRANSIENT);
+	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, p->category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, aid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, aid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, p->phone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, guardian, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, guardian, -1, SQLITE_STATIC);
 	if (p->birth_cert_no[0])
 		sqlite3_bind_text(st, 11, p->birth_cert_no, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, jm_rfc3339(jm_now(), now), -1,
-	    SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	    SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
 		return jm_sb_dberr(sb, err);
-	*resp = answer(st, "registered");
 	sqlite3_reset(st);
+	snprintf(insured, sizeof insured, "%s%08lld", p->region,
+	    (long long)sqlite3_last_insert_rowid(sb->db));
+	v[0] = insured;
+	v[1] = now;
+	v[2] = p->region;
+	v[3] = p->category;
+	v[4] = aid;
+	*resp = answer_of(v, "registered");
 	return 0;
 }
 

@@ -123,6 +123,7 @@ jm_sb_bind(struct jm_platform *pl, json_object *req, json_object **resp,
 		return -1;
 	jm_rfc3339(t, now);
 	jm_rfc3339(t + jm_sb_meta_long(sb, "session_days", 7) * 86400, exp);
+	jm_sb_savepoint(sb);	/* the payer, then the session */
 	st = jm_sb_stmt(sb, SB_PAYER_UPSERT, "INSERT INTO payer VALUES(?1, ?2, "
 	    "?3, ?4) ON CONFLICT(id_no) DO UPDATE SET name = ?2, phone = ?3");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);

@@ -13,6 +13,10 @@
 #define NC_(c, s) c "\004" s
 
 #define JM_VERSION "0.1.0"
+/* The page cache of the journal and the sandbox: a roster of a million
+ * people has its keys in random order, so the index pages it touches must
+ * stay in memory; a bound, whatever the roster's size. */
+#define JM_SQLITE_CACHE "PRAGMA cache_size = -16384"
 
 /* Exit statuses of DESIGN.md section 5. */
 enum {
