@@ -647,8 +647,13 @@ handle(const struct jm_step *st, struct jm_rec *r)
 void
 jm_run(struct jm_in *in, const struct jm_step *st)
 {
-	size_t max = st->batch ? st->batch : 256, n, i;
-	struct jm_rec *b = jm_calloc(max, sizeof *b);
+	size_t max = st->batch ? st->batch : JM_BATCH, n, i;
+	const char *t = getenv("JM_TEST_BATCH");	/* smaller, for tests */
+	struct jm_rec *b;
+
+	if (t && atoi(t) > 0 && (size_t)atoi(t) < max)
+		max = (size_t)atoi(t);
+	b = jm_calloc(max, sizeof *b);
 
 	for (;;) {
 		n = 0;

@@ -71,7 +71,10 @@ void jm_out_text(const char *);
 void jm_out_flush(void);
 
 /* A step over the stream: records are handled in batches that are
- * committed on the platform before they are written out. */
+ * committed on the platform before they are written out. A batch is what
+ * is already buffered, up to JM_BATCH records: a file goes in few
+ * transactions (each an fsync), a pipeline streams. */
+#define JM_BATCH 1024
 struct jm_step {
 	void (*begin)(void *ctx);
 	void (*prepare)(struct jm_rec *, size_t n, void *ctx);	/* a batch */
@@ -79,7 +82,7 @@ struct jm_step {
 	void (*commit)(void *ctx);
 	void (*emit)(struct jm_rec *, void *ctx);	/* NULL: as JSON */
 	void *ctx;
-	size_t batch;					/* 0: 256 */
+	size_t batch;					/* 0: JM_BATCH */
 	const char *owns;	/* the key this program adds: a stale one is
 				   dropped before the record is handled */
 };

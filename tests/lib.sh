@@ -7,6 +7,9 @@ unset JM_ENDPOINT JM_TIMEOUT JM_JOBS JM_NOW JM_TODAY JM_SHARE XDG_CONFIG_HOME \
 T=$(mktemp -d "${TMPDIR:-/tmp}/jm-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export JM_HOME="$T/home"
+# Batches of 256 records, not 1024: a test's roster of a few hundred or
+# thousand people then spans several, as a county's does (JM_TEST_BATCH)
+export JM_TEST_BATCH=${JM_TEST_BATCH:-256}
 [ -n "${JM_BIN:-}" ] && PATH="$JM_BIN:$PATH"
 TESTS=$(cd "$(dirname "$0")" && pwd)
 DATA=$TESTS/data
