@@ -1,5 +1,6 @@
 /* sm2.c - SM2 signatures over SM3 (GB/T 32918, GB/T 32905) with OpenSSL's
  * libcrypto: the only file that includes it */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ jm_sm2_keygen(char **priv, char **pub)
 }
 
 static EVP_PKEY *
-read_key(const char *pem, int private)
+decode_key(const char *pem, int private)
 {
 	BIO *b = BIO_new_mem_buf(pem, -1);
 	EVP_PKEY *k;
@@ -50,6 +51,37 @@ read_key(const char *pem, int private)
 	k = private ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
 	    PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	BIO_free(b);
+	return k;
+}
+
+/*
+ * A PEM key, decoded once: OpenSSL's decoders cost ten times a signature,
+ * and a batch signs and verifies with the same two keys. The last key of
+ * each kind is kept (a reference the caller frees); the server's threads
+ * share it under a lock.
+ */
+static struct {
+	char *pem;
+	EVP_PKEY *k;
+} cache[2];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static EVP_PKEY *
+read_key(const char *pem, int private)
+{
+	EVP_PKEY *k;
+
+	pthread_mutex_lock(&cache_mu);
+	if (!cache[private].pem || strcmp(cache[private].pem, pem) != 0) {
+		EVP_PKEY_free(cache[private].k);
+		free(cache[private].pem);
+		cache[private].k = decode_key(pem, private);
+		cache[private].pem = cache[private].k ? jm_strdup(pem) : NULL;
+	}
+	k = cache[private].k;
+	if (k && !EVP_PKEY_up_ref(k))
+		k = NULL;
+	pthread_mutex_unlock(&cache_mu);
 	return k;
 }
 
