@@ -159,10 +159,14 @@ jm_sm2_verify(const char *pub, const void *data, size_t len, const char *b64)
 static void
 hex(const unsigned char *d, unsigned int n, char *out)
 {
+	static const char digits[] = "0123456789abcdef";
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", d[i]);
+	for (i = 0; i < n; i++) {	/* not sprintf: every receipt read */
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 int
