@@ -231,6 +231,20 @@ valgrind: deps deps-fuzz all
 demo: deps all
 	@sh tools/demo $(CURDIR)/$(B)/bin
 
+# The benchmark, never a test (these machines are shared and noisy): the
+# table of tools/bench, against jq -c . in the same run. BENCH_SIZES,
+# BENCH_RSS, BENCH_RUNS, BENCH_HTTP choose its sizes; see BENCHMARKS.md.
+DEB_BENCH := hyperfine time
+bench: deps all
+	@if ! command -v hyperfine >/dev/null 2>&1 || \
+	    ! test -x /usr/bin/time; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			    --no-install-recommends $(DEB_BENCH); \
+		else echo "make bench needs: apt-get install $(DEB_BENCH)"; fi; \
+	fi
+	sh tools/bench $(CURDIR)/$(B)/bin
+
 lint: all
 	mandoc -Tlint -Wwarning man/*.[1-8]
 	@if command -v shellcheck >/dev/null; then \
@@ -287,5 +301,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check check-http demo deps lint install uninstall clean \
+.PHONY: all bench check check-http demo deps lint install uninstall clean \
 	deps-fuzz fuzz fuzz-bins fuzz-smoke valgrind update-po
