@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <curl/curl.h>
 
@@ -15,6 +17,7 @@
 #include "retry.h"
 #include "session.h"
 #include "stream.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MAX_BODY (64 * 1024 * 1024)	/* bytes of one response */
@@ -143,18 +146,36 @@ on_body(char *p, size_t sz, size_t n, void *ctx)
 	return sz * n;
 }
 
-/* Retry-After: seconds (a date is taken as a second). */
+long
+jm_http_retry_after(const char *p, size_t len)
+{
+	char num[16];
+	size_t i = 12, k = 0;
+	long s;
+
+	if (len < 12 || strncasecmp(p, "Retry-After:", 12))
+		return -1;
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	while (i < len && k < sizeof num - 1 && isdigit((unsigned char)p[i]))
+		num[k++] = p[i++];
+	num[k] = '\0';
+	if (!k)
+		return 1000L;	/* an HTTP date: a second */
+	s = k > 5 ? 99999 : atol(num);
+	return (s > JM_HTTP_RETRY_AFTER_MAX ? JM_HTTP_RETRY_AFTER_MAX : s) *
+	    1000L;
+}
+
 static size_t
 on_header(char *p, size_t sz, size_t n, void *ctx)
 {
 	struct job *j = ctx;
-	size_t len = sz * n;
+	long ms = jm_http_retry_after(p, sz * n);
 
-	if (len > 12 && !strncasecmp(p, "Retry-After:", 12))
-		j->retry_after = isdigit((unsigned char)p[13]) ||
-		    isdigit((unsigned char)p[12]) ? atol(p + 12) * 1000L :
-		    1000L;
-	return len;
+	if (ms >= 0)
+		j->retry_after = ms;
+	return sz * n;
 }
 
 /* The body: the request without what travels in headers. */
@@ -229,15 +250,89 @@ setup(struct http *h, CURL *c, struct job *j)
 }
 
 static void
-fail(struct job *j, const char *code, int temporary, long status,
-    const char *what)
+fail(struct jm_perr *err, const char *url, long retry_after,
+    const char *code, int temporary, long status, const char *what)
 {
 	if (status)
-		jm_perr_set(j->err, code, "HTTP %ld: %s", status, what);
+		jm_perr_set(err, code, "HTTP %ld: %s", status, what);
 	else
-		jm_perr_set(j->err, code, "POST %s: %s", j->url, what);
-	j->err->temporary = temporary;
-	j->err->retry_after_ms = j->retry_after;
+		jm_perr_set(err, code, "POST %s: %s", url, what);
+	err->temporary = temporary;
+	err->retry_after_ms = retry_after;
+}
+
+/* What a server said, fit for one line of a message: UTF-8, no control
+ * character, at most max bytes, cut between characters. */
+static void
+said(const char *s, size_t n, char *out, size_t max)
+{
+	char *t = jm_utf8_repair(s, n), *c;
+	size_t len = strlen(t);
+
+	for (c = t; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(out, t, len);
+	out[len] = '\0';
+	free(t);
+}
+
+int
+jm_http_answer(const char *url, long status, const char *body, size_t len,
+    long retry_after, json_object **resp, struct jm_perr *err)
+{
+	json_tokener *tok;
+	json_object *o = NULL, *e = NULL, *v;
+	char what[512];
+	const char *code;
+	size_t end;
+
+	/* a whole document, no NUL in it, at most json-c's usual depth */
+	if (len && len < INT_MAX && !memchr(body, '\0', len) &&
+	    (tok = json_tokener_new())) {
+		o = json_tokener_parse_ex(tok, body, (int)len);
+		end = json_tokener_get_parse_end(tok);
+		while (end < len && strchr(" \t\r\n", body[end]))
+			end++;
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    end != len) {
+			json_object_put(o);
+			o = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	if (status == 200 && o && json_object_is_type(o, json_type_object)) {
+		*resp = o;
+		return 0;
+	}
+	if (o && json_object_object_get_ex(o, "error", &e) &&
+	    json_object_object_get_ex(e, "message", &v) &&
+	    json_object_is_type(v, json_type_string))
+		said(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+		    what, 200);
+	else if (len)
+		said(body, len > 200 ? 200 : len, what, 200);
+	else
+		snprintf(what, sizeof what, "(no body)");
+	if (status == 200 || status == 429 || status >= 500)
+		fail(err, url, retry_after, status == 200 ? "BAD_RESPONSE" :
+		    "UNAVAILABLE", 1, status, what);
+	else if (e && json_object_object_get_ex(e, "code", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    strcmp(code = jm_intern_code(json_object_get_string(v)),
+	    "BAD_RESPONSE"))
+		/* the platform's refusal in its own words, as records carry
+		 * it from the embedded sandbox */
+		jm_perr_set(err, code, "%s", what);
+	else
+		fail(err, url, retry_after, "HTTP_ERROR", 0, status, what);
+	json_object_put(o);
+	return -1;
 }
 
 /* What came back: a response, the platform's refusal, or a failure
@@ -245,38 +340,16 @@ fail(struct job *j, const char *code, int temporary, long status,
 static void
 finished(struct job *j, CURLcode rc, long status)
 {
-	json_object *o = NULL, *e, *v;
 	char what[600];
 
 	if (rc != CURLE_OK) {
 		snprintf(what, sizeof what, "(%d) %s", (int)rc, j->ebuf[0] ?
 		    j->ebuf : C.easy_strerror(rc));
-		fail(j, "UNREACHABLE", 1, 0, what);
+		fail(j->err, j->url, j->retry_after, "UNREACHABLE", 1, 0, what);
 		return;
 	}
-	if (j->body.len)
-		o = json_tokener_parse(j->body.s);
-	if (status == 200 && o && json_object_is_type(o, json_type_object)) {
-		*j->resp = o;
-		return;
-	}
-	if (o && json_object_object_get_ex(o, "error", &e) &&
-	    json_object_object_get_ex(e, "message", &v))
-		snprintf(what, sizeof what, "%s", json_object_get_string(v));
-	else
-		snprintf(what, sizeof what, "%.200s", j->body.len ? j->body.s :
-		    "(no body)");
-	if (status == 200 || status == 429 || status >= 500)
-		fail(j, status == 200 ? "BAD_RESPONSE" : "UNAVAILABLE", 1,
-		    status, what);
-	else if (o && json_object_object_get_ex(e, "code", &v))
-		/* the platform's refusal in its own words, as records carry
-		 * it from the embedded sandbox */
-		jm_perr_set(j->err, jm_intern_code(json_object_get_string(v)),
-		    "%s", what);
-	else
-		fail(j, "HTTP_ERROR", 0, status, what);
-	json_object_put(o);
+	jm_http_answer(j->url, status, j->body.s, j->body.len, j->retry_after,
+	    j->resp, j->err);
 }
 
 /* Start the jobs that may start: a free slot, and no wait pending. */

@@ -185,6 +185,8 @@ jm_intern_code(const char *code)
 	for (i = 0; i < nseen; i++)
 		if (!strcmp(seen[i], code))
 			return seen[i];
+	if (nseen >= 256)	/* a server inventing codes without end */
+		return "BAD_RESPONSE";
 	seen = jm_realloc(seen, (nseen + 1) * sizeof *seen);
 	return seen[nseen++] = jm_strdup(code);
 }
