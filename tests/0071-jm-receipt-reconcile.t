@@ -60,7 +60,8 @@ sed 's/13800000000/13800000404/' "$ex" | jm-register 2>/dev/null | jm-bind 2>/de
 jm-receipt --reconcile >/dev/null 2>&1
 check_exit "settled in time is no finding" 0 env JM_TODAY=2025-11-25 jm-receipt --reconcile
 JM_TODAY=2025-12-01 jm-receipt --reconcile --summary >"$T/out" 2>"$T/sum"
-check_eq "not settled after the usual delay: needs a person" "not-settled true" "$(jq -r '"\(.reconcile.finding) \(.reconcile.needs_person)"' "$T/out")"
+check_eq "not settled after the usual delay: needs a person" "not-settled true" "$(jq -r '"\(.reconcile.finding) \(.reconcile.needs_person)"' "$T/out")" ||
+	cat "$T/out" "$T/sum" | sed 's/^/#   /' | head -20
 check "--summary for the cron mail" grep -q '^    not settled (入库)        1$' "$T/sum"
 check_exit "--since later than everything: nothing to say" 0 env JM_TODAY=2025-12-01 jm-receipt --reconcile --since 2025-11-30
 if over_http; then

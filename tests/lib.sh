@@ -64,6 +64,7 @@ check_eq() {
 		fail "$1"
 		echo "#   want: $2"
 		echo "#   got:  $3"
+		return 1
 	fi
 }
 
