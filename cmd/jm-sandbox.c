@@ -189,9 +189,13 @@ main(int argc, char **argv)
 	jm_opts_resolve();
 	jm_sandbox_receipts();
 	p = jm_platform_open();
-	if (listen_on && strcmp(p->ops->kind, "sandbox") != 0)
+	if (listen_on && strcmp(p->ops->kind, "sandbox") != 0) {
+		char *e = jm_strdup(p->endpoint);
+
+		jm_platform_close(p);	/* nothing left behind (LSan) */
 		jm_die_status(JM_EXIT_USAGE, _("--listen serves a sandbox "
-		    "(--endpoint sandbox:PATH), not %s"), p->endpoint);
+		    "(--endpoint sandbox:PATH), not %s"), e);
+	}
 	if (pubkey)
 		public_key(p);
 	if (nloads)
