@@ -245,6 +245,13 @@ member(struct jm_rec *r)
 		    "payer's record relation self and a phone"));
 		return NULL;
 	}
+	if (jm_get_str(r->obj, "id_no", &id, NULL) < 0) {
+		/* as jm-register says it: a number has lost digits */
+		jm_rec_error(r, "ID_NOT_STRING", _("%s must be a JSON string: "
+		    "as a number it loses digits (write \"%s\": \"3411...\")"),
+		    "id_no", "id_no");
+		return NULL;
+	}
 	if (is_self(r->obj, &id, &name, &phone) &&
 	    strcasecmp(id, B.s.payer) != 0) {
 		jm_rec_error(r, "PAYER_CONFLICT", _("a second payer (relation "

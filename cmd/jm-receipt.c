@@ -57,6 +57,8 @@ static struct {
 	struct jm_receipts *rs;
 	char **paths;
 	size_t npaths;
+	struct jm_rec **mine;	/* the batch's records given a receipt now */
+	size_t nmine, capmine, nextmine;
 	long fetched, stored, failed, unpaid;
 } R;
 
@@ -170,6 +172,7 @@ static void
 prepare(struct jm_rec *r, size_t n, void *ctx)
 {
 	(void)ctx;
+	R.nmine = R.nextmine = 0;
 	jm_receipts_prefetch(R.rs, r, n);
 }
 
@@ -180,9 +183,17 @@ one(struct jm_rec *r, void *ctx)
 
 	(void)ctx;
 	if ((path = jm_receipts_one(R.rs, r))) {
-		R.paths = jm_realloc(R.paths, (R.npaths + 1) * sizeof *R.paths);
-		R.paths[R.npaths++] = jm_strdup(path);
+		if (!strcmp(jm_opts.format, "html")) {	/* one page at the end */
+			R.paths = jm_realloc(R.paths, (R.npaths + 1) *
+			    sizeof *R.paths);
+			R.paths[R.npaths++] = jm_strdup(path);
+		}
 		R.stored++;
+		if (R.nmine == R.capmine) {
+			R.capmine = R.capmine ? 2 * R.capmine : 256;
+			R.mine = jm_realloc(R.mine, R.capmine * sizeof *R.mine);
+		}
+		R.mine[R.nmine++] = r;
 	} else if (r->failed)
 		R.failed++;
 	else
@@ -208,7 +219,9 @@ print_doc(const char *path, int text)
 }
 
 /* json: the records; text and xml: each receipt as it comes; html: one
- * document at the end. */
+ * document at the end. Only a receipt this run stored and verified is
+ * printed: a record passed on untouched (another tool's error) may name
+ * any file as its receipt.path. */
 static void
 emit(struct jm_rec *r, void *ctx)
 {
@@ -216,9 +229,14 @@ emit(struct jm_rec *r, void *ctx)
 	const char *path;
 
 	(void)ctx;
-	if (!strcmp(jm_opts.format, "json"))
+	if (!strcmp(jm_opts.format, "json")) {
 		jm_out_json(r->obj);
-	else if (strcmp(jm_opts.format, "html") &&
+		return;
+	}
+	if (R.nextmine >= R.nmine || R.mine[R.nextmine] != r)
+		return;
+	R.nextmine++;
+	if (strcmp(jm_opts.format, "html") &&
 	    json_object_object_get_ex(r->obj, "receipt", &rc) &&
 	    jm_get_str(rc, "path", &path, NULL) > 0)
 		print_doc(path, !strcmp(jm_opts.format, "text"));

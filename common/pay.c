@@ -291,6 +291,19 @@ resend_warn(struct jm_pay *pay, struct jm_rec *r, const struct slot *s,
 		    jm_yuan(last->grade, a), jm_yuan(s->a.grade, b));
 }
 
+/* The record's ID number is not the one the quoted person was paid
+ * under (the platform checked it then): its id_no was changed after the
+ * quote. */
+static void
+mismatch(struct jm_rec *r, const char *id_no, const char *person_id_no)
+{
+	char a[32], b[32];
+
+	jm_rec_error(r, "PERSON_MISMATCH", _("the record's ID number %s is not "
+	    "the quoted person's (%s): quote again"), jm_mask_id(id_no, a),
+	    jm_mask_id(person_id_no, b));
+}
+
 static void
 decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 {
@@ -307,6 +320,11 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		return;
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
+	if (found && jm_state_paid(last.state) && last.id_no[0] &&
+	    s->a.id_no[0] && strcasecmp(last.id_no, s->a.id_no)) {
+		mismatch(r, s->a.id_no, last.id_no);
+		return;
+	}
 	resend = found && pending(last.state);
 	if (!resend && paid_before(pay, s, &last, found)) {
 		s->act = A_DONE;
@@ -374,6 +392,9 @@ request(const struct jm_pay *pay, const struct jm_attempt *a)
 	json_object_object_add(o, "key", json_object_new_string(a->key));
 	json_object_object_add(o, "insured_id",
 	    json_object_new_string(a->person));
+	if (a->id_no[0])	/* the platform checks it is the person's */
+		json_object_object_add(o, "id_no",
+		    json_object_new_string(a->id_no));
 	json_object_object_add(o, "year", json_object_new_int(a->year));
 	json_object_object_add(o, "item", json_object_new_string(a->item));
 	json_object_object_add(o, "kind", json_object_new_string(a->kind));

@@ -178,16 +178,38 @@ keep_key(struct jm_receipts *rs)
 }
 
 static int
-paid_order(struct jm_rec *r, const char **order, int64_t *amount)
+paid_order(struct jm_rec *r, const char **order, int64_t *amount, int say)
 {
 	json_object *p;
-	const char *st;
-	char msg[64];
+	const char *st, *code = "WRONG_TYPE";
+	char msg[128], what[192];
+	int k;
 
-	return json_object_object_get_ex(r->obj, "payment", &p) &&
-	    jm_get_str(p, "status", &st, NULL) > 0 && !strcmp(st, "paid") &&
-	    jm_get_str(p, "order_id", order, NULL) > 0 &&
-	    jm_fen_get(p, "amount_fen", amount, msg, sizeof msg) > 0;
+	if (!json_object_object_get_ex(r->obj, "payment", &p) || !p)
+		return 0;
+	if (!json_object_is_type(p, json_type_object))
+		snprintf(what, sizeof what, "%s", _("payment is not an object "
+		    "{...}"));
+	else if ((k = jm_get_str(p, "status", &st, NULL)) < 0)
+		snprintf(what, sizeof what, "%s", _("payment.status must be a "
+		    "string"));
+	else if (k == 0 || strcmp(st, "paid"))
+		return 0;
+	else if ((k = jm_get_str(p, "order_id", order, NULL)) <= 0) {
+		if (!k)
+			code = "MISSING_FIELD";
+		snprintf(what, sizeof what, "%s", k ? _("payment.order_id must "
+		    "be a string") : _("a paid payment without its order_id"));
+	} else if ((k = jm_fen_get(p, "amount_fen", amount, msg,
+	    sizeof msg)) <= 0) {
+		code = k ? "BAD_VALUE" : "MISSING_FIELD";
+		snprintf(what, sizeof what, "payment.%s", k ? msg :
+		    _("amount_fen is missing"));
+	} else
+		return 1;
+	if (say)
+		jm_rec_error(r, code, "%s", what);
+	return -1;
 }
 
 static void
@@ -256,7 +278,7 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 	jm_calls_start(&rs->calls, r, n);
 	for (i = 0; i < n; i++)
 		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
-		    &amount) && !still_stored(rs, order, &s))
+		    &amount, 0) > 0 && !still_stored(rs, order, &s))
 			rs->calls.req[i] = receipt_request(rs, order);
 	jm_calls_run(platform(rs), "receipt", &rs->calls);
 }
@@ -318,7 +340,7 @@ jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
 	char msg[512], *xml;
 	int64_t amount;
 
-	if (!paid_order(r, &order, &amount))
+	if (paid_order(r, &order, &amount, 1) <= 0)
 		return NULL;	/* nothing paid: no receipt, passed on */
 	if (still_stored(rs, order, &s)) {
 		if (s.amount != amount) {

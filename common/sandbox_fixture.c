@@ -93,7 +93,9 @@ account(struct sandbox *sb, json_object *req, struct jm_perr *err)
 		err->code = "BAD_VALUE";
 		return -1;
 	}
-	if ((e = jm_region_check(region, err->msg, sizeof err->msg))) {
+	if ((e = jm_region_check(region, err->msg, sizeof err->msg)) ||
+	    (e = jm_name_check(name, strlen(name), JM_ID_RESIDENT, err->msg,
+	    sizeof err->msg))) {
 		err->code = e;
 		return -1;
 	}

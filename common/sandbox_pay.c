@@ -39,6 +39,7 @@ jm_sb_settle_date(const char *paid_at)
 
 struct payreq {
 	const char *key, *insured, *item, *kind, *channel, *account;
+	const char *id_no;	/* the record's, when it names one */
 	int year;
 	int64_t amount, grade;	/* grade: the pension's, 0 for none */
 	char hash[24], payer[32];
@@ -124,6 +125,7 @@ parse(json_object *req, struct payreq *r, struct jm_perr *err)
 	r->kind = jm_sb_str(req, "kind");
 	r->channel = jm_sb_str(req, "channel");
 	r->account = jm_sb_str(req, "account");
+	r->id_no = jm_sb_str(req, "id_no");
 	if (!r->key || strlen(r->key) < 16 || !r->insured || !r->item ||
 	    !r->kind || !r->channel || !json_object_object_get_ex(req, "year",
 	    &v) || !json_object_is_type(v, json_type_int) ||
@@ -177,6 +179,23 @@ member(struct sandbox *sb, const struct payreq *r, struct jm_perr *err)
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+/* The ID number the record names is the insured person's: a record
+ * whose id_no was changed after its quote would be paid for the quoted
+ * person and shown paid under another. */
+static int
+same_person(const struct payreq *r, const struct sb_person *p,
+    struct jm_perr *err)
+{
+	char a[32], b[32];
+
+	if (!r->id_no || !p->id_no[0] || !strcasecmp(r->id_no, p->id_no))
+		return 0;
+	jm_perr_set(err, "PERSON_MISMATCH", _("the record's ID number %s is "
+	    "not the quoted person's (%s): quote again"), jm_mask_id(r->id_no,
+	    a), jm_mask_id(p->id_no, b));
+	return -1;
 }
 
 /* The pension: the year's payments stay within the top grade the
@@ -389,7 +408,8 @@ jm_sb_pay(struct jm_platform *pl, json_object *req, json_object **resp,
 		return -1;
 	if ((rc = seen(sb, &r, resp, err)) <= 0)
 		return rc;
-	if (member(sb, &r, err) < 0 || requote(pl, &r, &p, err) < 0 ||
+	if (same_person(&r, &p, err) < 0 || member(sb, &r, err) < 0 ||
+	    requote(pl, &r, &p, err) < 0 ||
 	    channel(sb, &r, err) < 0) {
 		if (err->temporary || !strcmp(err->code, "PLATFORM_ERROR"))
 			return -1;

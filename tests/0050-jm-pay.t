@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 53
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -102,5 +102,18 @@ check_eq "bound again: the same keys bring the platform's payments" "6 6" "$(jq 
 check_eq "a quoted record with only an id_no is paid" paid "$(echo '{"id_no":"341122199501010017","name":"示例九","relation":"sibling"}' | jm-register 2>/dev/null | jm-bind 2>/dev/null | jq -c 'del(.registration)' | jm-quote 2>/dev/null | jm-pay --yes --channel alipay 2>/dev/null | jq -r .payment.status)"
 check_exit "a malformed JM_CHANNEL stops the program" 2 env JM_CHANNEL=cash jm-pay --yes "$T/q"
 check_exit "a malformed JM_RETRY_BASE_MS stops it at once" 2 env JM_RETRY_BASE_MS=soon jm-pay --yes --channel alipay "$T/q"
+# a record whose id_no was changed after its quote: never paid under it
+fresh_platform
+quote 13800000000 >"$T/q"
+a=$(sed -n 2p "$T/q" | jq -r .id_no)
+b=$(sed -n 3p "$T/q" | jq -r .id_no)
+sed -n 2p "$T/q" | sed "s/\"id_no\":\"$a\"/\"id_no\":\"$b\"/" >"$T/swap"
+check_exit "an id_no not the quoted person's: the platform refuses, exit 1" 1 jm-pay --yes --channel alipay "$T/swap"
+check_eq "... PERSON_MISMATCH, both IDs masked" "PERSON_MISMATCH the record's ID number $(echo "$b" | cut -c1-4)**********$(echo "$b" | cut -c15-18) is not the quoted person's ($(echo "$a" | cut -c1-4)**********$(echo "$a" | cut -c15-18)): quote again" \
+	"$(jq -r '"\(.error.code) \(.error.message)"' "$T/exit.out")"
+jm-pay --yes --channel alipay "$T/q" >/dev/null 2>&1
+check_eq "the true records are paid afterwards, once each" "6 6" "$(platform "SELECT count(*), count(DISTINCT insured_id) FROM payment WHERE status = 'paid'")"
+check_eq "... and the changed one, paid before, is refused by the journal" PERSON_MISMATCH \
+	"$(jm-pay --yes --channel alipay "$T/swap" 2>/dev/null | jq -r .error.code)"
 check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
 done_testing
