@@ -251,8 +251,9 @@ bench: deps all
 lint: all
 	mandoc -Tlint -Wwarning man/*.[1-8]
 	@if command -v shellcheck >/dev/null; then \
-		shellcheck -s sh tools/demo tools/gen-regions .ci/run && \
-		shellcheck -s sh -e SC1091 tests/lib.sh tests/*.t && \
+		shellcheck -s sh tools/demo tools/gen-regions tools/bench \
+		    tools/gen-roster .ci/run && \
+		shellcheck -s sh -S warning -e SC1091 tests/lib.sh tests/*.t && \
 		shellcheck -s bash completions/jm.bash; fi
 	@if command -v zsh >/dev/null; then zsh -n completions/_jm; fi
 	@if command -v fish >/dev/null; then fish -n completions/jm.fish; fi

@@ -113,6 +113,7 @@ bad() {
 	tables_reader <bad.in >bad.out 2>bad.err
 	rc=$?
 	check_eq "$1: exit 2, nothing on stdout" "2 0" "$rc $(wc -c <bad.out | tr -d ' ')"
+	# shellcheck disable=SC2154 # prog: set by tables_reader (lib.sh)
 	check_eq "$1: the message" "$prog: $D/bad.json: $3" "$(cat bad.err)"
 }
 bad "not JSON" 'garbage' 'not JSON (unexpected character)'

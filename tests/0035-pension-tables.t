@@ -49,6 +49,7 @@ bad() {
 	echo "{\"id_no\":\"$chuzhou\"}" >bad.in
 	tables_reader --item pension --grade 300 <bad.in >bad.out 2>bad.err
 	rc=$?
+	# shellcheck disable=SC2154 # prog: set by tables_reader (lib.sh)
 	check_eq "$1: exit 2, the message" "2 $prog: $D/bad.json: $3" "$rc $(cat bad.err)"
 }
 bad "a medical key in a pension table" '{"item":"pension","standards":[]}' \

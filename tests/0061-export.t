@@ -130,7 +130,7 @@ echo keep >exists.xlsx
 check_exit "an existing --output file: refused, exit 64" 64 jm-quote --format xlsx -o exists.xlsx bound.jsonl
 check "the message names the file" grep -q "^jm-quote: --output exists.xlsx: the file exists" "$T/exit.err"
 check_eq "the file is untouched, the platform not asked" "keep" "$(cat exists.xlsx)"
-check_eq "no temporary file left beside it" "" "$(ls -a | grep jm-xlsx)"
+check_eq "no temporary file left beside it" "" "$(find . -maxdepth 1 -name '*jm-xlsx*')"
 check_exit "no --output and stdout not a file: refused, exit 64" 64 sh -c 'jm-register --format xlsx roster.jsonl >/dev/null'
 sh -c '{ jm-register --format xlsx roster.jsonl 2>/dev/null; echo $? >pipe.st; } | cat >/dev/null'
 check_eq "... nor a pipe" 64 "$(cat pipe.st)"
@@ -139,7 +139,7 @@ jm-register --format xlsx roster.jsonl >stdout.xlsx 2>/dev/null
 check_eq "stdout that is a file takes the workbook" "PK" "$(head -c 2 stdout.xlsx)"
 JM_TODAY=2025-13-01 jm-register --format xlsx -o never.xlsx roster.jsonl 2>/dev/null
 check_eq "a run that stops leaves no workbook and no temporary file" 2 "$?"
-check_eq "... nothing" "" "$(ls -a | grep -e never -e jm-xlsx)"
+check_eq "... nothing" "" "$(find . -maxdepth 1 \( -name '*never*' -o -name '*jm-xlsx*' \))"
 check_exit "--format pdf is a usage error" 64 jm-quote --format pdf /dev/null
 
 # libxlsxwriter is loaded only to write a workbook

@@ -14,7 +14,7 @@ check_exit "receipts for a paid household" 0 jm-receipt --summary "$T/paid"
 cp "$T/exit.out" "$T/r1"
 check_eq "every record gets a verified receipt" "6 true" "$(jq -r .receipt.verified "$T/r1" | sort | uniq -c | awk '{ print $1, $2 }')"
 check_eq "receipt keys" '["receipt_no","path","sha256","verify_code","issued_at","verified"]' "$(head -n 1 "$T/r1" | jq -c '.receipt | keys_unsorted')"
-check_eq "stored as receipts/YEAR/RECEIPT_NO.xml, no ID in the name" 6 "$(ls "$rdir" | grep -c '^R3402[0-9]*\.xml$')"
+check_eq "stored as receipts/YEAR/RECEIPT_NO.xml, no ID in the name" 6 "$(find "$rdir" -maxdepth 1 -name 'R3402*.xml' | grep -c '/R3402[0-9]*\.xml$')"
 check_eq "receipt files are private" 600 "$(stat -c %a "$rdir"/* | sort -u)"
 check "every receipt follows receipt.xsd (xmllint)" xmllint --noout --schema "$xsd" "$rdir"/*.xml
 f=$(jq -r .receipt.path "$T/r1" | sed -n 3p)

@@ -1,5 +1,6 @@
 # lib.sh - TAP helpers for the shell tests; sourced by tests/*.t
 # Each test gets its own JM_HOME, removed on exit; programs are found on PATH.
+# shellcheck disable=SC2034 # DATA, PLATFORM*, prog: read by the tests
 set -u
 export LC_ALL=C.UTF-8
 unset JM_ENDPOINT JM_TIMEOUT JM_JOBS JM_NOW JM_TODAY JM_SHARE XDG_CONFIG_HOME \
