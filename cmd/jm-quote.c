@@ -657,8 +657,11 @@ finish_output(void)
 int
 main(int argc, char **argv)
 {
+	/* batches of 256: quoting writes little, and a quarter of the batch
+	 * the writers use keeps its records in the cache (100,000 quotes:
+	 * 1.6 s at 256, 2.0 s at 1024) */
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
-	    .commit = commit, .emit = emit};
+	    .commit = commit, .emit = emit, .batch = 256};
 	struct jm_in *in;
 	int k;
 
