@@ -291,24 +291,12 @@ resend_warn(struct jm_pay *pay, struct jm_rec *r, const struct slot *s,
 		    jm_yuan(last->grade, a), jm_yuan(s->a.grade, b));
 }
 
-/* The record's ID number is not the one the quoted person was paid
- * under (the platform checked it then): its id_no was changed after the
- * quote. */
-static void
-mismatch(struct jm_rec *r, const char *id_no, const char *person_id_no)
-{
-	char a[32], b[32];
-
-	jm_rec_error(r, "PERSON_MISMATCH", _("the record's ID number %s is not "
-	    "the quoted person's (%s): quote again"), jm_mask_id(id_no, a),
-	    jm_mask_id(person_id_no, b));
-}
-
 static void
 decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 {
 	struct jm_attempt last;
 	const char *expires = NULL;
+	char msg[256];
 	int found, resend;
 
 	s->act = A_PASS;
@@ -320,9 +308,11 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		return;
 	found = jm_journal_last(pay->j, pay->p->endpoint, s->a.person,
 	    s->a.year, s->a.item, &last);
-	if (found && jm_state_paid(last.state) && last.id_no[0] &&
-	    s->a.id_no[0] && strcasecmp(last.id_no, s->a.id_no)) {
-		mismatch(r, s->a.id_no, last.id_no);
+	/* paid before under another ID number (the platform checked that
+	 * one): this record's id_no was changed after its quote */
+	if (found && jm_state_paid(last.state) &&
+	    jm_same_person(s->a.id_no, last.id_no, msg, sizeof msg) < 0) {
+		jm_rec_error(r, "PERSON_MISMATCH", "%s", msg);
 		return;
 	}
 	resend = found && pending(last.state);

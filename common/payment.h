@@ -2,6 +2,7 @@
 #ifndef JM_PAYMENT_H
 #define JM_PAYMENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The channels a payment can take; family is 门诊共济. */
@@ -13,5 +14,12 @@ extern const char *const jm_channels[];
 void jm_pay_hash(const char *person, int year, const char *item,
     const char *kind, int64_t grade, int64_t amount, const char *channel,
     const char *account, char out[24]);
+
+/* Whether the ID number a record names may be paid for a person whose own
+ * is person_id_no: yes (0) when either is unknown or they agree, else -1
+ * with the PERSON_MISMATCH message in msg, both numbers masked. The client
+ * asks it of its journal, the platform of its registry. */
+int jm_same_person(const char *id_no, const char *person_id_no, char *msg,
+    size_t msgsz);
 
 #endif

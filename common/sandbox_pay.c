@@ -188,13 +188,10 @@ static int
 same_person(const struct payreq *r, const struct sb_person *p,
     struct jm_perr *err)
 {
-	char a[32], b[32];
-
-	if (!r->id_no || !p->id_no[0] || !strcasecmp(r->id_no, p->id_no))
+	if (jm_same_person(r->id_no, p->id_no, err->msg, sizeof err->msg) == 0)
 		return 0;
-	jm_perr_set(err, "PERSON_MISMATCH", _("the record's ID number %s is "
-	    "not the quoted person's (%s): quote again"), jm_mask_id(r->id_no,
-	    a), jm_mask_id(p->id_no, b));
+	err->code = "PERSON_MISMATCH";
+	err->temporary = 0;
 	return -1;
 }
 
