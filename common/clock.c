@@ -177,7 +177,7 @@ jm_now(void)
 	static int have;
 	static time_t frozen;
 	static long shift;
-	const char *now = getenv("JM_NOW"), *today = getenv("JM_TODAY");
+	const char *now, *today;
 	struct jm_date dt;
 	time_t real = time(NULL);
 
@@ -185,6 +185,8 @@ jm_now(void)
 		return over == 2 ? over_frozen : real + over_shift;
 	if (!have) {
 		have = 1;
+		now = getenv("JM_NOW");
+		today = getenv("JM_TODAY");
 		if (now && *now) {
 			if (jm_parse_rfc3339(now, &frozen) < 0)
 				jm_die(_("JM_NOW: '%s' is not an RFC 3339 "

@@ -228,6 +228,12 @@ jm_journal_begin(struct jm_journal *j)
 }
 
 void
+jm_journal_read(struct jm_journal *j)
+{
+	exec(j, "BEGIN");
+}
+
+void
 jm_journal_commit(struct jm_journal *j)
 {
 	exec(j, "COMMIT");

@@ -38,6 +38,9 @@ struct jm_journal *jm_journal_open(void);
 void jm_journal_close(struct jm_journal *);
 /* Group commit: everything between begin and commit is one fsync. */
 void jm_journal_begin(struct jm_journal *);
+/* A read transaction (no lock on writers until it reads), ended by commit:
+ * many lookups, one snapshot, not a lock and unlock each. */
+void jm_journal_read(struct jm_journal *);
 void jm_journal_commit(struct jm_journal *);
 /* The latest attempt for a person, year and item on an endpoint: 1, or 0. */
 int jm_journal_last(struct jm_journal *, const char *endpoint,

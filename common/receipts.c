@@ -24,6 +24,10 @@ struct jm_receipts {
 	struct jm_journal *j;
 	char *dir, *keyfile, *pub, fp[65];
 	char path[4096];
+	/* what the batch's prefetch found stored: one reading of each file */
+	struct jm_stored *memo;
+	signed char *memo_ok;	/* 1 stored and the same, 0 not, -1 unread */
+	size_t memo_cap;
 };
 
 char *
@@ -104,6 +108,8 @@ jm_receipts_free(struct jm_receipts *rs)
 	free(rs->dir);
 	free(rs->keyfile);
 	free(rs->pub);
+	free(rs->memo);
+	free(rs->memo_ok);
 	free(rs);
 }
 
@@ -254,6 +260,21 @@ still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 	return same;
 }
 
+/* still_stored, as the batch's prefetch found it when it looked. */
+static int
+stored(struct jm_receipts *rs, const struct jm_rec *r, const char *order,
+    struct jm_stored *s)
+{
+	size_t i = (size_t)(r - rs->calls.base);
+
+	if (rs->calls.base && r >= rs->calls.base && i < rs->calls.n &&
+	    rs->memo_ok[i] >= 0) {
+		*s = rs->memo[i];
+		return rs->memo_ok[i];
+	}
+	return still_stored(rs, order, s);
+}
+
 static json_object *
 receipt_request(struct jm_receipts *rs, const char *order)
 {
@@ -270,16 +291,24 @@ receipt_request(struct jm_receipts *rs, const char *order)
 void
 jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 {
-	struct jm_stored s;
 	const char *order;
 	int64_t amount;
 	size_t i;
 
 	jm_calls_start(&rs->calls, r, n);
+	if (n > rs->memo_cap) {
+		rs->memo = jm_realloc(rs->memo, n * sizeof *rs->memo);
+		rs->memo_ok = jm_realloc(rs->memo_ok, n);
+		rs->memo_cap = n;
+	}
+	memset(rs->memo_ok, -1, n);
+	jm_journal_read(journal(rs));	/* one read transaction, not n */
 	for (i = 0; i < n; i++)
 		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
-		    &amount, 0) > 0 && !still_stored(rs, order, &s))
+		    &amount, 0) > 0 && !(rs->memo_ok[i] = (signed char)
+		    still_stored(rs, order, &rs->memo[i])))
 			rs->calls.req[i] = receipt_request(rs, order);
+	jm_journal_commit(journal(rs));
 	jm_calls_run(platform(rs), "receipt", &rs->calls);
 }
 
@@ -342,7 +371,7 @@ jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
 
 	if (paid_order(r, &order, &amount, 1) <= 0)
 		return NULL;	/* nothing paid: no receipt, passed on */
-	if (still_stored(rs, order, &s)) {
+	if (stored(rs, r, order, &s)) {
 		if (s.amount != amount) {
 			jm_rec_error(r, "RECEIPT_MISMATCH", _("the stored "
 			    "receipt %s states %lld fen, the record %lld"),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "money.h"
 #include "person.h"
 #include "policy.h"
@@ -211,9 +212,9 @@ finish(struct quote *q, const char *insured, struct jm_date today)
 	size_t i;
 
 	q->due = owe > q->paid ? owe - q->paid : 0;
-	snprintf(q->status, sizeof q->status, "%s", owe == 0 && q->paid == 0 ?
-	    "subsidised" : q->due == 0 ? "paid" : q->paid > 0 ? "partly-paid" :
-	    "unpaid");
+	jm_strlcpy(q->status, owe == 0 && q->paid == 0 ? "subsidised" :
+	    q->due == 0 ? "paid" : q->paid > 0 ? "partly-paid" : "unpaid",
+	    sizeof q->status);
 	/* a quote holds for a day, and not past the window */
 	cap = (time_t)(jm_days(end) + 1) * 86400 - JM_CST_OFFSET - 1;
 	jm_rfc3339(exp < cap ? exp : cap, q->expires);
@@ -233,9 +234,9 @@ span(struct jm_date a, struct jm_date b)
 	json_object *o = json_object_new_object();
 	char buf[16];
 
-	json_object_object_add(o, "from", json_object_new_string(
+	jm_add_new(o, "from", json_object_new_string(
 	    jm_date_str(a, buf)));
-	json_object_object_add(o, "to", json_object_new_string(
+	jm_add_new(o, "to", json_object_new_string(
 	    jm_date_str(b, buf)));
 	return o;
 }
@@ -245,9 +246,9 @@ span(struct jm_date a, struct jm_date b)
 static void
 subsidy_keys(json_object *o, const struct quote *q)
 {
-	json_object_object_add(o, "subsidy_fen", q->table < 0 ? NULL :
+	jm_add_new(o, "subsidy_fen", q->table < 0 ? NULL :
 	    json_object_new_int64(q->subsidy));
-	json_object_object_add(o, "subsidy_table", q->table < 0 ? NULL :
+	jm_add_new(o, "subsidy_table", q->table < 0 ? NULL :
 	    json_object_new_string(q->table ? "provincial-minimum" : "city"));
 }
 
@@ -256,35 +257,35 @@ answer(const struct quote *q, const struct sb_person *p)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "quote_id", json_object_new_string(q->id));
+	jm_add_new(o, "quote_id", json_object_new_string(q->id));
 	/* whom it is for, so a record with only an id_no can be paid */
-	json_object_object_add(o, "insured_id",
+	jm_add_new(o, "insured_id",
 	    json_object_new_string(p->insured_id));
-	json_object_object_add(o, "year", json_object_new_int(q->year));
-	json_object_object_add(o, "item", json_object_new_string(q->item));
-	json_object_object_add(o, "kind", json_object_new_string(q->kind));
-	json_object_object_add(o, "aid", p->aid[0] ?
+	jm_add_new(o, "year", json_object_new_int(q->year));
+	jm_add_new(o, "item", json_object_new_string(q->item));
+	jm_add_new(o, "kind", json_object_new_string(q->kind));
+	jm_add_new(o, "aid", p->aid[0] ?
 	    json_object_new_string(p->aid) : NULL);
 	if (q->pension)
-		json_object_object_add(o, "grade_fen",
+		jm_add_new(o, "grade_fen",
 		    json_object_new_int64(q->grade));
-	json_object_object_add(o, "standard_fen",
+	jm_add_new(o, "standard_fen",
 	    json_object_new_int64(q->standard));
-	json_object_object_add(o, "aid_fen", json_object_new_int64(q->aid));
-	json_object_object_add(o, "paid_fen", json_object_new_int64(q->paid));
-	json_object_object_add(o, "due_fen", json_object_new_int64(q->due));
+	jm_add_new(o, "aid_fen", json_object_new_int64(q->aid));
+	jm_add_new(o, "paid_fen", json_object_new_int64(q->paid));
+	jm_add_new(o, "due_fen", json_object_new_int64(q->due));
 	if (q->pension)
 		subsidy_keys(o, q);
-	json_object_object_add(o, "window", span(q->opens, q->closes));
-	json_object_object_add(o, "in_window",
+	jm_add_new(o, "window", span(q->opens, q->closes));
+	jm_add_new(o, "in_window",
 	    json_object_new_boolean(q->in_window));
-	json_object_object_add(o, "waiting_months",
+	jm_add_new(o, "waiting_months",
 	    json_object_new_int(q->waiting));
-	json_object_object_add(o, "coverage", q->covered ?
+	jm_add_new(o, "coverage", q->covered ?
 	    span(q->from, q->to) : NULL);
-	json_object_object_add(o, "expires_at",
+	jm_add_new(o, "expires_at",
 	    json_object_new_string(q->expires));
-	json_object_object_add(o, "status", json_object_new_string(q->status));
+	jm_add_new(o, "status", json_object_new_string(q->status));
 	return o;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "person.h"
 #include "sandbox.h"
 #include "util.h"
@@ -18,11 +19,13 @@ answer_of(const char *const v[5], const char *status)
 	static const char *const keys[] = {"insured_id", "registered_at",
 	    "region", "category", "aid"};
 
-	json_object_object_add(o, "insured_id", json_object_new_string(v[0]));
-	json_object_object_add(o, "status", json_object_new_string(status));
+	jm_add_new(o, "insured_id", json_object_new_string(v[0]));
+	jm_add_new(o, "status", json_object_new_string(status));
 	for (i = 1; i < 5; i++)
-		json_object_object_add(o, keys[i],
-		    v[i] ? json_object_new_string(v[i]) : NULL);
+		json_object_object_add_ex(o, keys[i], v[i] ?
+		    json_object_new_string(v[i]) : NULL,
+		    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+		    JSON_C_OBJECT_KEY_IS_CONSTANT);
 	return o;
 }
 
@@ -63,8 +66,7 @@ aid_of(struct sandbox *sb, const struct jm_person *p, char *buf, size_t sz)
 	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return NULL;
-	snprintf(buf, sz, "%s", sqlite3_column_text(st, 0));
-	return buf;
+	return jm_strlcpy(buf, (const char *)sqlite3_column_text(st, 0), sz);
 }
 
 static int
@@ -212,7 +214,7 @@ copy_col(sqlite3_stmt *st, int col, char *buf, size_t sz)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
-	snprintf(buf, sz, "%s", t ? (const char *)t : "");
+	jm_strlcpy(buf, t ? (const char *)t : "", sz);
 }
 
 int

@@ -184,12 +184,24 @@ jm_sm2_fingerprint(const char *pub, char out[65])
 	return n > 0 && mdlen == 32 ? 0 : -1;
 }
 
+/* SHA-256 fetched from the provider once: EVP_sha256() is fetched again
+ * on every digest, which cost more than hashing a receipt. */
+static EVP_MD *sha256;
+
+static void
+fetch_sha256(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void
 jm_sha256_hex(const void *data, size_t len, char out[65])
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	pthread_once(&once, fetch_sha256);
+	EVP_Digest(data, len, md, &n, sha256 ? sha256 : EVP_sha256(), NULL);
 	hex(md, n, out);
 }

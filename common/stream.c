@@ -11,13 +11,12 @@
 
 #include "csv.h"
 #include "identity.h"
+#include "jsonio.h"
 #include "lines.h"
 #include "opts.h"
 #include "stream.h"
 #include "utf8.h"
 #include "util.h"
-
-#define OUT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct jm_in {
 	struct jm_lines *lines;
@@ -230,6 +229,10 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 		    "more than the limit of %d"), ln->full_len, JM_MAX_LINE);
 		return 1;
 	}
+	r->file = ln->file;
+	r->line = ln->no;
+	if ((r->obj = jm_json_fast(ln->s, ln->len)))
+		return 1;
 	scan_line(ln->s, ln->len, &sc);
 	if (sc.code) {
 		jm_rec_bad(r, ln, sc.code, _("column %zu: %s"), sc.col, sc.why);
@@ -265,13 +268,21 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 		return 1;
 	}
 	r->obj = o;
-	r->file = ln->file;
-	r->line = ln->no;
 	return 1;
 }
 
 json_object *
 jm_json_parse(const char *s, size_t n, char *msg, size_t sz)
+{
+	json_object *o;
+
+	if (n <= JM_MAX_LINE && (o = jm_json_fast(s, n)))
+		return o;
+	return jm_json_parse_slow(s, n, msg, sz);
+}
+
+json_object *
+jm_json_parse_slow(const char *s, size_t n, char *msg, size_t sz)
 {
 	json_tokener *tok;
 	struct scan sc;
@@ -340,6 +351,8 @@ jm_in_spool(struct jm_in *in, void (*each)(const struct jm_rec *, void *),
 {
 	struct jm_rec r;
 	FILE *f = tmpfile();
+	const char *t;
+	size_t n;
 
 	if (!f)
 		jm_die(_("cannot make a spool file: %s"), strerror(errno));
@@ -347,7 +360,8 @@ jm_in_spool(struct jm_in *in, void (*each)(const struct jm_rec *, void *),
 		each(&r, ctx);
 		fprintf(f, "%d %ld %d %d ", file_index(r.file), r.line,
 		    r.failed, r.unsaid);
-		fputs(json_object_to_json_string_ext(r.obj, OUT_FLAGS), f);
+		t = jm_json_text(r.obj, &n);
+		fwrite(t, 1, n, f);
 		putc('\n', f);
 		jm_rec_free(&r);
 	}
@@ -586,7 +600,7 @@ void
 jm_out_json(json_object *o)
 {
 	size_t n;
-	const char *s = json_object_to_json_string_length(o, OUT_FLAGS, &n);
+	const char *s = jm_json_text(o, &n);
 
 	if (!out)
 		jm_out_open();

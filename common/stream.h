@@ -23,6 +23,10 @@ struct jm_in;
 /* One JSON object read as strictly as a record (bounds, UTF-8, no
  * duplicate keys): the object, or NULL and why. */
 json_object *jm_json_parse(const char *s, size_t n, char *msg, size_t msgsz);
+/* The same without the fast path of jsonio.c: the way that explains what
+ * it refuses (tests hold the two to the same answers). */
+json_object *jm_json_parse_slow(const char *s, size_t n, char *msg,
+    size_t msgsz);
 
 /* Open the inputs of jm_opts (files, or stdin), JSON Lines or CSV. */
 struct jm_in *jm_in_open(void);

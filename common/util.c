@@ -212,6 +212,16 @@ jm_finish(void)
 	return exit_status;
 }
 
+char *
+jm_strlcpy(char *buf, const char *s, size_t sz)
+{
+	size_t n = strnlen(s, sz - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 void
 jm_buf_add(struct jm_buf *b, const void *p, size_t n)
 {

@@ -37,6 +37,8 @@ void *jm_calloc(size_t, size_t);
 void *jm_realloc(void *, size_t);
 char *jm_strdup(const char *);
 char *jm_strndup(const char *, size_t);
+/* s into buf of sz bytes, cut to sz - 1 (snprintf's "%s" without printf) */
+char *jm_strlcpy(char *buf, const char *s, size_t sz);
 char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -3,6 +3,7 @@
  * as jm-register checks them (person.c, identity.c, region.c) */
 #include <json-c/json.h>
 
+#include "../../common/jsonio.h"
 #include "../../common/opts.h"
 #include "../../common/person.h"
 #include "../../common/stream.h"
@@ -20,10 +21,46 @@ written(json_object *o)
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	json_object *back = json_tokener_parse(s);
 
+	size_t fn;
+	const char *f = jm_json_text(o, &fn);
+
+	FUZZ_ASSERT(fn == n && !memcmp(f, s, n),
+	    "jm_json_text and json-c write a record differently");
 	fuzz_utf8(s, n, "a record written out is not UTF-8");
 	FUZZ_ASSERT(back && json_object_equal(o, back),
 	    "a record written out does not read back");
 	json_object_put(back);
+}
+
+/* Each line read the fast way (jsonio.c) reads the same the slow way;
+ * what the fast way refuses is left to the slow one, which explains. */
+static void
+fast_and_slow(const uint8_t *d, size_t n)
+{
+	const char *s = (const char *)d, *e = s + n, *nl;
+	json_object *fast, *slow;
+	char msg[256];
+	size_t a, b;
+	const char *ta, *tb;
+
+	for (; s < e; s = nl + 1) {
+		if (!(nl = memchr(s, '\n', (size_t)(e - s))))
+			nl = e;
+		if (!(fast = jm_json_fast(s, (size_t)(nl - s))))
+			continue;
+		slow = jm_json_parse_slow(s, (size_t)(nl - s), msg,
+		    sizeof msg);
+		FUZZ_ASSERT(slow, "the fast reader takes what the slow refuses");
+		FUZZ_ASSERT(json_object_equal(fast, slow),
+		    "the fast and slow readers read differently");
+		ta = json_object_to_json_string_length(slow,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &b);
+		tb = jm_json_text(fast, &a);
+		FUZZ_ASSERT(a == b && !memcmp(ta, tb, a),
+		    "the fast and slow readers keep keys in another order");
+		json_object_put(fast);
+		json_object_put(slow);
+	}
 }
 
 /* The input says "(null)" itself somewhere: a message may quote it. */
@@ -97,6 +134,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long n = 0;
 
 	fuzz_quiet();
+	fast_and_slow(data, size);
 	input_says_null = memmem(data, size, "(null)", 6) != NULL;
 	files[0] = (char *)fuzz_file(data, size);
 	jm_opts.files = files;

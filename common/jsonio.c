@@ -1,0 +1,548 @@
+/* jsonio.c - the fast path of reading and writing a record's JSON
+ *
+ * json-c's tokener reads a byte at a time through a state machine, and its
+ * writer appends an escaped string a piece at a time: together they were
+ * half of what jm-quote spent on a record. Here a record that is plainly
+ * well-formed is read in one recursive pass, and any record is written in
+ * one pass into one buffer. Whatever the fast reader is unsure of it leaves
+ * to the slow way, which explains errors (stream.c); tests/fuzz/fuzz-stream
+ * holds the two ways, and this writer and json-c's, to the same answers.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "jsonio.h"
+#include "utf8.h"
+#include "util.h"
+
+#define FAST_DEPTH 32
+
+struct rd {
+	const char *s, *e;
+	int depth;
+	struct jm_buf tmp;	/* a string with escapes, or a key */
+};
+
+static int value(struct rd *, json_object **);
+
+static void
+ws(struct rd *r)
+{
+	while (r->s < r->e && (*r->s == ' ' || *r->s == '\t' ||
+	    *r->s == '\n' || *r->s == '\r'))
+		r->s++;
+}
+
+static int
+hex4(const char *s, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		unsigned c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else if (c >= 'A' && c <= 'F')
+			c -= 'A' - 10;
+		else
+			return 0;
+		*v = *v << 4 | c;
+	}
+	return 1;
+}
+
+/* The escapes of a string from p (after its opening quote) into r->tmp,
+ * up to its closing quote, after which r->s is left. */
+static int
+unescape(struct rd *r, const char *p)
+{
+	char u[3];
+	unsigned v;
+
+	r->tmp.len = 0;
+	for (;;) {
+		const char *q = p;
+
+		while (q < r->e && *q != '"' && *q != '\\')
+			q++;
+		jm_buf_add(&r->tmp, p, (size_t)(q - p));
+		if (q >= r->e)
+			return 0;
+		if (*q == '"') {
+			r->s = q + 1;
+			return 1;
+		}
+		if (r->e - q < 2)
+			return 0;
+		switch (q[1]) {
+		case '"': case '\\': case '/':
+			jm_buf_add(&r->tmp, q + 1, 1);
+			break;
+		case 'b': jm_buf_add(&r->tmp, "\b", 1); break;
+		case 'f': jm_buf_add(&r->tmp, "\f", 1); break;
+		case 'n': jm_buf_add(&r->tmp, "\n", 1); break;
+		case 'r': jm_buf_add(&r->tmp, "\r", 1); break;
+		case 't': jm_buf_add(&r->tmp, "\t", 1); break;
+		case 'u':
+			/* no NUL, no surrogates: the slow way decides those */
+			if (r->e - q < 6 || !hex4(q + 2, &v) || v == 0 ||
+			    (v >= 0xd800 && v <= 0xdfff))
+				return 0;
+			if (v < 0x80) {
+				u[0] = (char)v;
+				jm_buf_add(&r->tmp, u, 1);
+			} else if (v < 0x800) {
+				u[0] = (char)(0xc0 | v >> 6);
+				u[1] = (char)(0x80 | (v & 0x3f));
+				jm_buf_add(&r->tmp, u, 2);
+			} else {
+				u[0] = (char)(0xe0 | v >> 12);
+				u[1] = (char)(0x80 | (v >> 6 & 0x3f));
+				u[2] = (char)(0x80 | (v & 0x3f));
+				jm_buf_add(&r->tmp, u, 3);
+			}
+			q += 4;
+			break;
+		default:
+			return 0;
+		}
+		p = q + 2;
+	}
+}
+
+/*
+ * A string at r->s (its opening quote): its bytes checked (UTF-8, no
+ * control characters), then either a span of the line (*esc 0) or, with
+ * escapes, decoded into r->tmp (*esc 1).
+ */
+static int
+string(struct rd *r, const char **b, size_t *n, int *esc)
+{
+	const unsigned char *p = (const unsigned char *)r->s + 1;
+	const unsigned char *e = (const unsigned char *)r->e;
+	uint32_t cp;
+	size_t k;
+
+	*esc = 0;
+	while (p < e) {
+		unsigned c = *p;
+
+		if (c == '"') {
+			if (!*esc) {
+				*b = r->s + 1;
+				*n = (size_t)((const char *)p - *b);
+				r->s = (const char *)p + 1;
+				return 1;
+			}
+			if (!unescape(r, r->s + 1))
+				return 0;
+			*b = r->tmp.s;
+			*n = r->tmp.len;
+			return 1;
+		}
+		if (c < 0x20)
+			return 0;
+		if (c == '\\') {
+			*esc = 1;
+			if (p + 1 >= e)
+				return 0;
+			p += 2;
+		} else if (c >= 0x80) {
+			if (!(k = jm_utf8_seq(p, (size_t)(e - p), &cp)))
+				return 0;
+			p += k;
+		} else
+			p++;
+	}
+	return 0;
+}
+
+/* The key at r->s into kb (or, longer, a copy the caller frees). */
+static char *
+key(struct rd *r, char *kb, size_t sz)
+{
+	const char *k;
+	size_t n;
+	int esc;
+	char *c;
+
+	if (r->s >= r->e || *r->s != '"' || !string(r, &k, &n, &esc) ||
+	    memchr(k, '\0', n))	/* a NUL: not told from a shorter key */
+		return NULL;
+	c = n < sz ? kb : jm_malloc(n + 1);
+	memcpy(c, k, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* After a member or an element: 1 past the closing c, 0 past a comma,
+ * -1 at anything else. */
+static int
+after(struct rd *r, char c)
+{
+	ws(r);
+	if (r->s < r->e && *r->s == c) {
+		r->s++;
+		return 1;
+	}
+	if (r->s >= r->e || *r->s != ',')
+		return -1;
+	r->s++;
+	ws(r);
+	return 0;
+}
+
+static int
+object(struct rd *r, json_object **out)
+{
+	json_object *o = json_object_new_object(), *v = NULL;
+	char kb[64], *k;
+	int ok = 0;
+
+	*out = o;
+	r->s++;
+	ws(r);
+	if (r->s < r->e && *r->s == '}') {
+		r->s++;
+		return 1;
+	}
+	for (;;) {
+		if (!(k = key(r, kb, sizeof kb)))
+			return 0;
+		ws(r);
+		if (!json_object_object_get_ex(o, k, NULL) && r->s < r->e &&
+		    *r->s == ':') {
+			r->s++;
+			ws(r);
+			ok = value(r, &v);
+			if (json_object_object_add_ex(o, k, v,
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0)
+				jm_die("out of memory");
+		}
+		if (k != kb)
+			free(k);
+		if (!ok || (ok = after(r, '}')) != 0)
+			return ok > 0;
+	}
+}
+
+static int
+array(struct rd *r, json_object **out)
+{
+	json_object *a = json_object_new_array(), *v;
+	int ok;
+
+	*out = a;
+	r->s++;
+	ws(r);
+	if (r->s < r->e && *r->s == ']') {
+		r->s++;
+		return 1;
+	}
+	for (;;) {
+		v = NULL;
+		if (!value(r, &v)) {
+			json_object_put(v);
+			return 0;
+		}
+		if (json_object_array_add(a, v) != 0)
+			jm_die("out of memory");
+		if ((ok = after(r, ']')) != 0)
+			return ok > 0;
+	}
+}
+
+/* An integer within int64, not -0; what else is a number, the slow way
+ * reads (json-c keeps a fraction's text, and saturates). */
+static int
+number(struct rd *r, json_object **out)
+{
+	const char *p = r->s;
+	int neg = 0;
+	uint64_t v = 0;
+
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p >= r->e || *p < '0' || *p > '9' || (*p == '0' && neg))
+		return 0;
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < r->e && *p >= '0' && *p <= '9') {
+			if (v > (uint64_t)INT64_MAX / 10)
+				return 0;
+			v = v * 10 + (uint64_t)(*p++ - '0');
+			if (v > (uint64_t)INT64_MAX)
+				return 0;
+		}
+	}
+	if (p < r->e && (*p == '.' || *p == 'e' || *p == 'E' ||
+	    (*p >= '0' && *p <= '9')))
+		return 0;
+	r->s = p;
+	*out = json_object_new_int64(neg ? -(int64_t)v : (int64_t)v);
+	return 1;
+}
+
+static int
+word(struct rd *r, const char *w, size_t n)
+{
+	if ((size_t)(r->e - r->s) < n || memcmp(r->s, w, n) != 0)
+		return 0;
+	r->s += n;
+	return 1;
+}
+
+static int
+value(struct rd *r, json_object **out)
+{
+	const char *b;
+	size_t n;
+	int esc, ok;
+
+	*out = NULL;
+	if (r->s >= r->e)
+		return 0;
+	switch (*r->s) {
+	case '{':
+	case '[':
+		if (++r->depth > FAST_DEPTH)
+			return 0;
+		ok = *r->s == '{' ? object(r, out) : array(r, out);
+		r->depth--;
+		return ok;
+	case '"':
+		if (!string(r, &b, &n, &esc))
+			return 0;
+		*out = json_object_new_string_len(b, (int)n);
+		return 1;
+	case 't':
+		if (!word(r, "true", 4))
+			return 0;
+		*out = json_object_new_boolean(1);
+		return 1;
+	case 'f':
+		if (!word(r, "false", 5))
+			return 0;
+		*out = json_object_new_boolean(0);
+		return 1;
+	case 'n':
+		return word(r, "null", 4);
+	default:
+		return number(r, out);
+	}
+}
+
+json_object *
+jm_json_fast(const char *s, size_t n)
+{
+	struct rd r = {s, s + n, 0, {NULL, 0, 0}};
+	json_object *o = NULL;
+	int ok;
+
+	ws(&r);
+	ok = r.s < r.e && *r.s == '{' && value(&r, &o);
+	if (ok) {
+		ws(&r);
+		ok = r.s == r.e;
+	}
+	jm_buf_free(&r.tmp);
+	if (!ok) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The writer. */
+
+static struct jm_buf wb;	/* the programs write records from one thread */
+
+/* Room for n more bytes (and a NUL) in wb. */
+static inline char *
+room(size_t n)
+{
+	if (wb.cap - wb.len < n + 1) {
+		size_t cap = wb.cap ? wb.cap : 4096;
+
+		while (cap - wb.len < n + 1)
+			cap *= 2;
+		wb.s = jm_realloc(wb.s, cap);
+		wb.cap = cap;
+	}
+	return wb.s + wb.len;
+}
+
+static inline void
+put(const char *s, size_t n)
+{
+	memcpy(room(n), s, n);
+	wb.len += n;
+}
+
+static inline void
+putch(char c)
+{
+	*room(1) = c;
+	wb.len++;
+}
+
+/* Whether one of the eight bytes in x is a control character, '"' or
+ * '\\' (the "has less" and "has zero" tests of Bit Twiddling Hacks). */
+static inline int
+escapes8(uint64_t x)
+{
+	const uint64_t one = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t q = x ^ one * '"', b = x ^ one * '\\';
+
+	return ((((x - one * 0x20) & ~x) | ((q - one) & ~q) |
+	    ((b - one) & ~b)) & high) != 0;
+}
+
+/* As json-c escapes (json_escape_str): \b \n \r \t \f \" \\, other
+ * control characters as \u00xx; '/' as it is (NOSLASHESCAPE). Written
+ * straight into room for the worst case, six bytes for each. */
+static void
+put_string(const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *d = room(6 * n + 2), *d0 = d;
+	size_t i = 0;
+	uint64_t x;
+
+	*d++ = '"';
+	while (i < n) {
+		unsigned char c;
+
+		/* eight bytes at a time while none needs escaping */
+		while (n - i >= 8) {
+			memcpy(&x, s + i, 8);
+			if (escapes8(x))
+				break;
+			memcpy(d, &x, 8);
+			d += 8;
+			i += 8;
+		}
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*d++ = (char)c;
+			continue;
+		}
+		*d++ = '\\';
+		switch (c) {
+		case '\b': *d++ = 'b'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
+		case '\f': *d++ = 'f'; break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		default:
+			memcpy(d, "u00", 3);
+			d[3] = hex[c >> 4];
+			d[4] = hex[c & 0xf];
+			d += 5;
+		}
+	}
+	*d++ = '"';
+	wb.len += (size_t)(d - d0);
+}
+
+static void
+put_int(int64_t v)
+{
+	char b[24], *p = b + sizeof b;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	put(p, (size_t)(b + sizeof b - p));
+}
+
+/* What json-c writes for o (a number it keeps the text of, a big unsigned). */
+static void
+put_json_c(json_object *o)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+	put(s, n);
+}
+
+static void
+put_value(json_object *o)
+{
+	size_t i, n;
+	int first = 1;
+	int64_t v;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		put("null", 4);
+		break;
+	case json_type_boolean:
+		if (json_object_get_boolean(o))
+			put("true", 4);
+		else
+			put("false", 5);
+		break;
+	case json_type_int:
+		v = json_object_get_int64(o);
+		if (v == INT64_MAX)	/* or an unsigned past it */
+			put_json_c(o);
+		else
+			put_int(v);
+		break;
+	case json_type_string:
+		put_string(json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+		break;
+	case json_type_object:
+		putch('{');
+		json_object_object_foreach(o, k, m) {
+			if (!first)
+				putch(',');
+			first = 0;
+			put_string(k, strlen(k));
+			putch(':');
+			put_value(m);
+		}
+		putch('}');
+		break;
+	case json_type_array:
+		putch('[');
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			if (i)
+				putch(',');
+			put_value(json_object_array_get_idx(o, i));
+		}
+		putch(']');
+		break;
+	default:
+		put_json_c(o);
+	}
+}
+
+const char *
+jm_json_text(json_object *o, size_t *len)
+{
+	wb.len = 0;
+	put_value(o);
+	*room(0) = '\0';
+	*len = wb.len;
+	return wb.s;
+}

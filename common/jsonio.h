@@ -1,0 +1,30 @@
+/* jsonio.h - the fast path of reading and writing a record's JSON */
+#ifndef JM_JSONIO_H
+#define JM_JSONIO_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+/*
+ * The object in s[0..n) when it is plainly well-formed: strict JSON, UTF-8,
+ * no key twice in one object, integers within int64, no fractions, no
+ * \u0000 or surrogate escapes, nested at most 32 deep. NULL otherwise, and
+ * the caller reads it the slow way (stream.c), which accepts the same and
+ * explains what it refuses; so this is never less strict than that way.
+ */
+json_object *jm_json_fast(const char *s, size_t n);
+
+/*
+ * o as one line of JSON, as json-c writes it with JSON_C_TO_STRING_PLAIN |
+ * JSON_C_TO_STRING_NOSLASHESCAPE, in a buffer the next call reuses; *len
+ * its length (NUL-terminated too). For one thread: the server's threads
+ * write their answers with json-c.
+ */
+const char *jm_json_text(json_object *o, size_t *len);
+
+/* Key k (a string literal) into o, a new object without k: no lookup,
+ * no copy of the key. */
+#define jm_add_new(o, k, v) json_object_object_add_ex((o), "" k "", (v), \
+	JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
+#endif

@@ -1,0 +1,124 @@
+/* jsonio.c - unit tests: the fast JSON reader and the writer, held to the
+ * slow reader (json-c's tokener behind stream.c's checks) and json-c's writer */
+#include <stdlib.h>
+
+#include "../../common/jsonio.h"
+#include "../../common/stream.h"
+#include "tap.h"
+
+#define FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* Read fast, it reads as the slow way does and writes as json-c does. */
+static void
+same(const char *in)
+{
+	char msg[256];
+	json_object *f = jm_json_fast(in, strlen(in));
+	json_object *s = jm_json_parse_slow(in, strlen(in), msg, sizeof msg);
+	size_t n;
+	const char *t;
+
+	ok(f != NULL, "fast: %s", in);
+	ok(s != NULL, "slow: %s", in);
+	if (f && s) {
+		ok(json_object_equal(f, s), "equal: %s", in);
+		t = jm_json_text(f, &n);
+		is(t, json_object_to_json_string_ext(s, FLAGS), in);
+		ok(n == strlen(t), "length: %s", in);
+	}
+	json_object_put(f);
+	json_object_put(s);
+}
+
+/* Left to the slow way: the fast one does not take it. */
+static void
+left(const char *in, size_t len)
+{
+	json_object *f = jm_json_fast(in, len);
+
+	ok(f == NULL, "left to the slow way: %.*s", (int)len, in);
+	json_object_put(f);
+}
+
+static void
+reading(void)
+{
+	char deep[200];
+	int i;
+
+	same("{}");
+	same(" {\"a\":1} \r");
+	same("{\"id_no\":\"34112219420102000X\",\"name\":\"何军\","
+	    "\"n\":-12,\"z\":0,\"t\":true,\"f\":false,\"x\":null,"
+	    "\"big\":9223372036854775807,\"neg\":-9223372036854775807}");
+	same("{\"a\":[1,[2,[]],{},{\"b\":\"c\"}], \"s\" : \"\\\"\\\\\\/\\b"
+	    "\\f\\n\\r\\t\\u00e9\\u4e2d\\u0001\"}");
+	same("{\"\\u00e9\\n\":\"key with escapes\"}");
+	same("{\"emoji\":\"😀 中文 é\"}");
+
+	left("{\"a\":1,\"a\":2}", 13);		/* duplicate key */
+	left("{\"a\":{\"b\":1,\"b\":1}}", 19);
+	left("[1]", 3);				/* not an object */
+	left("{\"a\":1.5}", 9);			/* a fraction */
+	left("{\"a\":1e3}", 9);
+	left("{\"a\":-0}", 8);
+	left("{\"a\":01}", 8);
+	left("{\"a\":9223372036854775808}", 25);	/* past int64 */
+	left("{\"a\":\"\\u0000\"}", 13);
+	left("{\"a\":\"\\ud83d\\ude00\"}", 20);	/* surrogates */
+	left("{\"a\":\"\\x\"}", 10);
+	left("{\"a\":\"\x01\"}", 9);			/* a raw control */
+	left("{\"a\":\"\xff\"}", 9);			/* not UTF-8 */
+	left("{\"a\":\"\xed\xa0\x80\"}", 11);		/* a surrogate */
+	left("{\"a\":1,}", 8);
+	left("{\"a\":1} {}", 10);			/* trailing */
+	left("{\"a\":tru}", 9);
+	left("{\"a\":nul}", 9);
+	left("{'a':1}", 7);
+	left("{\"a\":1", 6);
+	left("{\"a\":\"b", 7);
+	left("{\"a\"\0:1}", 8);
+	left("\xef\xbb\xbf{}", 5);			/* a BOM */
+	/* 36 deep: the slow way takes it (up to 64), the fast one not */
+	memcpy(deep, "{\"a\":", 5);
+	for (i = 0; i < 35; i++) {
+		deep[5 + i] = '[';
+		deep[40 + i] = ']';
+	}
+	deep[75] = '}';
+	left(deep, 76);
+}
+
+static void
+writing(void)
+{
+	json_object *o = json_object_new_object();
+	const char *t;
+	size_t n;
+
+	json_object_object_add(o, "ctl", json_object_new_string_len(
+	    "a\0b\x1f\x7f/\"\\", 8));
+	json_object_object_add(o, "long", json_object_new_string(
+	    "0123456789abcdef0123456789\"abcdef0123456789abcdef\n"));
+	json_object_object_add(o, "d", json_object_new_double_s(12.5, "12.50"));
+	json_object_object_add(o, "u", json_object_new_uint64(
+	    18446744073709551615ULL));
+	json_object_object_add(o, "min", json_object_new_int64(INT64_MIN));
+	json_object_object_add(o, "a", json_object_new_array());
+	t = jm_json_text(o, &n);
+	is(t, json_object_to_json_string_ext(o, FLAGS), "written as json-c");
+	ok(n == strlen(t), "its length");
+	is(t, "{\"ctl\":\"a\\u0000b\\u001f\x7f/\\\"\\\\\",\"long\":"
+	    "\"0123456789abcdef0123456789\\\"abcdef0123456789abcdef\\n\","
+	    "\"d\":12.50,\"u\":18446744073709551615,"
+	    "\"min\":-9223372036854775808,\"a\":[]}", "the bytes");
+	json_object_put(o);
+}
+
+int
+main(void)
+{
+	reading();
+	writing();
+	return tap_done();
+}
