@@ -244,7 +244,7 @@ col(sqlite3_stmt *st, int i, char *buf, size_t sz)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
-	snprintf(buf, sz, "%s", t ? (const char *)t : "");
+	jm_strlcpy(buf, t ? (const char *)t : "", sz);
 }
 
 #define ATTEMPT_COLS "key, request_hash, id_no, kind, amount_fen, channel, " \
@@ -444,7 +444,7 @@ jm_journal_receipt(struct jm_journal *j, const char *order,
 	col(st, 2, r->sha256, sizeof r->sha256);
 	col(st, 3, r->verify_code, sizeof r->verify_code);
 	col(st, 4, r->issued_at, sizeof r->issued_at);
-	snprintf(r->order_id, sizeof r->order_id, "%s", order);
+	jm_strlcpy(r->order_id, order, sizeof r->order_id);
 	sqlite3_reset(st);
 	return 1;
 }

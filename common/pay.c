@@ -148,13 +148,13 @@ read_quote(struct jm_rec *r, struct slot *s, const char **expires)
 	}
 	memset(&s->a, 0, sizeof s->a);
 	s->a.year = json_object_get_int(v);
-	snprintf(s->a.person, sizeof s->a.person, "%s", ins);
-	snprintf(s->a.item, sizeof s->a.item, "%s", item);
-	snprintf(s->a.kind, sizeof s->a.kind, "%s", kind);
+	jm_strlcpy(s->a.person, ins, sizeof s->a.person);
+	jm_strlcpy(s->a.item, item, sizeof s->a.item);
+	jm_strlcpy(s->a.kind, kind, sizeof s->a.kind);
 	if (jm_get_str(q, "quote_id", &ins, NULL) > 0)
-		snprintf(s->a.quote_id, sizeof s->a.quote_id, "%s", ins);
+		jm_strlcpy(s->a.quote_id, ins, sizeof s->a.quote_id);
 	if (jm_get_str(r->obj, "id_no", &ins, NULL) > 0)
-		snprintf(s->a.id_no, sizeof s->a.id_no, "%s", ins);
+		jm_strlcpy(s->a.id_no, ins, sizeof s->a.id_no);
 	jm_get_str(q, "expires_at", expires, NULL);
 	return read_grade(r, q, s);
 }
@@ -190,7 +190,7 @@ requote(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 		    (long long)due, (long long)s->due);
 	} else {
 		if (jm_get_str(q, "quote_id", &id, NULL) > 0)
-			snprintf(s->a.quote_id, sizeof s->a.quote_id, "%s", id);
+			jm_strlcpy(s->a.quote_id, id, sizeof s->a.quote_id);
 		rc = 0;
 	}
 	json_object_put(req);
@@ -212,20 +212,18 @@ static void
 new_attempt(struct jm_pay *pay, struct slot *s)
 {
 	unsigned char r[16];
-	size_t i;
 
 	if (getrandom(r, sizeof r, 0) != sizeof r)
 		jm_die(_("no random numbers for an idempotency key"));
-	for (i = 0; i < sizeof r; i++)
-		sprintf(s->a.key + 2 * i, "%02x", r[i]);
-	snprintf(s->a.endpoint, sizeof s->a.endpoint, "%s", pay->p->endpoint);
-	snprintf(s->a.channel, sizeof s->a.channel, "%s", pay->o.channel);
+	jm_hex(r, sizeof r, s->a.key);
+	jm_strlcpy(s->a.endpoint, pay->p->endpoint, sizeof s->a.endpoint);
+	jm_strlcpy(s->a.channel, pay->o.channel, sizeof s->a.channel);
 	snprintf(s->a.account, sizeof s->a.account, "%s",
 	    pay->o.account ? pay->o.account : "");
 	s->a.amount = s->due;
 	jm_pay_hash(s->a.person, s->a.year, s->a.item, s->a.kind, s->a.grade,
 	    s->a.amount, s->a.channel, pay->o.account, s->a.hash);
-	snprintf(s->a.state, sizeof s->a.state, "intent");
+	jm_strlcpy(s->a.state, "intent", sizeof s->a.state);
 	if (!pay->o.dry_run)
 		jm_journal_intent(pay->j, &s->a);
 }
@@ -407,7 +405,7 @@ take(char *dst, size_t sz, json_object *o, const char *key)
 	const char *s;
 
 	if (jm_get_str(o, key, &s, NULL) > 0)
-		snprintf(dst, sz, "%s", s);
+		jm_strlcpy(dst, s, sz);
 }
 
 /* Refusals that say nothing of the payment: the platform did not look at
@@ -440,10 +438,10 @@ jm_pay_one(struct jm_rec *r, void *ctx)
 		}
 		snprintf(s->a.state, sizeof s->a.state, "%s",
 		    err->temporary ? "unknown" : "declined");
-		snprintf(s->a.code, sizeof s->a.code, "%s", err->code);
+		jm_strlcpy(s->a.code, err->code, sizeof s->a.code);
 		return;
 	}
-	snprintf(s->a.state, sizeof s->a.state, "paid");
+	jm_strlcpy(s->a.state, "paid", sizeof s->a.state);
 	take(s->a.order_id, sizeof s->a.order_id, resp, "order_id");
 	take(s->a.txn_id, sizeof s->a.txn_id, resp, "txn_id");
 	take(s->a.paid_at, sizeof s->a.paid_at, resp, "paid_at");
@@ -563,7 +561,7 @@ journal_outcome(struct jm_pay *pay, const struct slot *s)
 {
 	struct jm_attempt sent = s->a;
 
-	snprintf(sent.state, sizeof sent.state, "sent");
+	jm_strlcpy(sent.state, "sent", sizeof sent.state);
 	sent.code[0] = '\0';
 	jm_journal_state(pay->j, &sent, s->resend ? "sent again with the same "
 	    "key" : NULL);

@@ -11,25 +11,55 @@
 const char *const jm_channels[] = {"alipay", "wechat", "wanshitong", "bank",
     "family", NULL};
 
+/* FNV-1a over s, at most *left more bytes of it. */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t *left)
+{
+	for (; *s && *left; s++, (*left)--)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * FNV-1a of "person|year|item|kind|amount|channel|account[|grade]", cut
+ * at 255 bytes: the text was once made with snprintf into 256 bytes, and
+ * journals keep the hashes, so it is hashed as it was, without printf.
+ */
 void
 jm_pay_hash(const char *person, int year, const char *item, const char *kind,
     int64_t grade, int64_t amount, const char *channel, const char *account,
     char out[24])
 {
-	char buf[256];
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-	size_t i;
+	const char *part[13];
+	char y[24], a[24], g[24];
+	uint64_t h = 1469598103934665603ULL;
+	unsigned char be[8];
+	size_t left = 255, n = 0, i;
 
-	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s|%s", person, year,
-	    item, kind, amount, channel, account ? account : "");
+	part[n++] = person;
+	part[n++] = "|";
+	part[n++] = jm_i64(year, y);
+	part[n++] = "|";
+	part[n++] = item;
+	part[n++] = "|";
+	part[n++] = kind;
+	part[n++] = "|";
+	part[n++] = jm_i64(amount, a);
+	part[n++] = "|";
+	part[n++] = channel;
+	part[n++] = "|";
+	part[n++] = account ? account : "";
+	for (i = 0; i < n; i++)
+		h = fnv(h, part[i], &left);
 	/* a pension payment is for a grade; a medical one has none, and
 	 * hashes as it did before grades */
-	if (grade > 0)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-		    "|%" PRId64, grade);
-	for (i = 0; buf[i]; i++)
-		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
-	snprintf(out, 24, "%016" PRIx64, h);
+	if (grade > 0) {
+		h = fnv(h, "|", &left);
+		h = fnv(h, jm_i64(grade, g), &left);
+	}
+	for (i = 0; i < 8; i++)
+		be[i] = (unsigned char)(h >> (56 - 8 * i));
+	jm_hex(be, 8, out);
 }
 
 int

@@ -119,17 +119,25 @@ jm_sb_add_member(struct jm_platform *pl, json_object *req, json_object **resp,
 	if (check_relation(payer, &p, rel, err) < 0 ||
 	    (acct && check_account(sb, payer, acct, &p, rel, err) < 0))
 		return -1;
+	/* no RETURNING: SQLite fills a temporary table for it on every row,
+	 * dearer than reading the row back */
 	st = jm_sb_stmt(sb, SB_MEMBER_PUT, "INSERT INTO member VALUES("
 	    "printf('M%010d', (SELECT IFNULL(MAX(rowid), 0) + 1 FROM member)), "
 	    "?1, ?2, ?3, upper(?4), ?5) ON CONFLICT(payer, insured_id) DO "
 	    "UPDATE SET relation = ?3, family_account = "
-	    "coalesce(upper(?4), family_account) "
-	    "RETURNING member_id, relation, family_account");
+	    "coalesce(upper(?4), family_account)");
 	sqlite3_bind_text(st, 1, payer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p.insured_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, rel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, acct, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, jm_rfc3339(jm_now(), now), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return jm_sb_dberr(sb, err);
+	sqlite3_reset(st);
+	st = jm_sb_stmt(sb, SB_MEMBER_GET, "SELECT member_id, relation, "
+	    "family_account FROM member WHERE payer = ? AND insured_id = ?");
+	sqlite3_bind_text(st, 1, payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p.insured_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return jm_sb_dberr(sb, err);
 	*resp = binding(st, payer);

@@ -156,19 +156,6 @@ jm_sm2_verify(const char *pub, const void *data, size_t len, const char *b64)
 	return rc;
 }
 
-static void
-hex(const unsigned char *d, unsigned int n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {	/* not sprintf: every receipt read */
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 jm_sm2_fingerprint(const char *pub, char out[65])
 {
@@ -178,7 +165,7 @@ jm_sm2_fingerprint(const char *pub, char out[65])
 	int n = k ? i2d_PUBKEY(k, &der) : -1;
 
 	if (n > 0 && EVP_Digest(der, (size_t)n, md, &mdlen, EVP_sm3(), NULL))
-		hex(md, mdlen, out);
+		jm_hex(md, mdlen, out);
 	OPENSSL_free(der);
 	EVP_PKEY_free(k);
 	return n > 0 && mdlen == 32 ? 0 : -1;
@@ -203,5 +190,5 @@ jm_sha256_hex(const void *data, size_t len, char out[65])
 
 	pthread_once(&once, fetch_sha256);
 	EVP_Digest(data, len, md, &n, sha256 ? sha256 : EVP_sha256(), NULL);
-	hex(md, n, out);
+	jm_hex(md, n, out);
 }

@@ -19,7 +19,11 @@ jm_init(const char *prog)
 	jm_prog = prog;
 	/* Every file jm writes holds personal data: private by default. */
 	umask(077);
-	setlocale(LC_ALL, "");
+	/* What jm uses of the locale: characters and messages. Numbers stay
+	 * C ("%.1f" writes a point whatever LANG says), and the categories
+	 * jm has no use for are not loaded at every start. */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
 	bindtextdomain("jm", jm_locale_dir());
 	textdomain("jm");
 }
@@ -220,6 +224,36 @@ jm_strlcpy(char *buf, const char *s, size_t sz)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+char *
+jm_hex(const unsigned char *d, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+char *
+jm_i64(long long v, char buf[24])
+{
+	char *p = buf + 23;
+	unsigned long long u = v < 0 ? -(unsigned long long)v :
+	    (unsigned long long)v;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
 }
 
 void

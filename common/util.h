@@ -39,6 +39,10 @@ char *jm_strdup(const char *);
 char *jm_strndup(const char *, size_t);
 /* s into buf of sz bytes, cut to sz - 1 (snprintf's "%s" without printf) */
 char *jm_strlcpy(char *buf, const char *s, size_t sz);
+/* n bytes as 2n lower-case hex digits and a NUL, into out */
+char *jm_hex(const unsigned char *d, size_t n, char *out);
+/* v in decimal (printf's PRId64), into buf of 24; returns where it starts */
+char *jm_i64(long long v, char buf[24]);
 char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
