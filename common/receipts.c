@@ -28,14 +28,14 @@ struct jm_receipts {
 	struct jm_stored *memo;
 	signed char *memo_ok;	/* 1 stored and the same, 0 not, -1 unread */
 	size_t memo_cap;
+	struct jm_buf doc;	/* a stored receipt read back, reused */
 };
 
-char *
-jm_read_file(const char *path, size_t max, size_t *len)
+const char *
+jm_read_file_into(const char *path, size_t max, struct jm_buf *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	char *buf;
 	ssize_t n;
 
 	if (fd < 0)
@@ -45,17 +45,32 @@ jm_read_file(const char *path, size_t max, size_t *len)
 		errno = EFBIG;
 		return NULL;
 	}
-	buf = jm_malloc((size_t)st.st_size + 1);
-	n = read(fd, buf, (size_t)st.st_size);
+	if (b->cap < (size_t)st.st_size + 1) {
+		b->cap = (size_t)st.st_size + 1;
+		b->s = jm_realloc(b->s, b->cap);
+	}
+	n = read(fd, b->s, (size_t)st.st_size);
 	close(fd);
 	if (n != st.st_size) {
-		free(buf);
 		errno = EIO;
 		return NULL;
 	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
+	b->s[n] = '\0';
+	b->len = (size_t)n;
+	return b->s;
+}
+
+char *
+jm_read_file(const char *path, size_t max, size_t *len)
+{
+	struct jm_buf b = {NULL, 0, 0};
+
+	if (!jm_read_file_into(path, max, &b)) {
+		free(b.s);
+		return NULL;
+	}
+	*len = b.len;
+	return b.s;
 }
 
 struct jm_receipts *
@@ -110,6 +125,7 @@ jm_receipts_free(struct jm_receipts *rs)
 	free(rs->pub);
 	free(rs->memo);
 	free(rs->memo_ok);
+	jm_buf_free(&rs->doc);
 	free(rs);
 }
 
@@ -239,10 +255,8 @@ add_key(struct jm_rec *r, const struct jm_stored *s)
 static int
 still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 {
-	char sha[65], *doc;
-	const char *a;
-	size_t len;
-	int same;
+	char sha[65];
+	const char *a, *doc;
 
 	if (!jm_journal_receipt(journal(rs), order, s))
 		return 0;
@@ -250,14 +264,14 @@ still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 	if (strncmp(s->path, rs->dir, strlen(rs->dir)) != 0 ||
 	    s->path[strlen(rs->dir)] != '/')
 		return 0;
-	if (!(doc = jm_read_file(s->path, JM_RECEIPT_MAX_SIZE, &len)))
+	/* into one buffer, not a malloc of a kilobyte or more per receipt:
+	 * glibc sorts all its freed small chunks at each such request */
+	if (!(doc = jm_read_file_into(s->path, JM_RECEIPT_MAX_SIZE, &rs->doc)))
 		return 0;
-	jm_sha256_hex(doc, len, sha);
-	same = !strcmp(sha, s->sha256);
+	jm_sha256_hex(doc, rs->doc.len, sha);
 	/* the amount the receipt states, to hold against the record's */
 	s->amount = (a = strstr(doc, "<amount fen=\"")) ? atoll(a + 13) : -1;
-	free(doc);
-	return same;
+	return !strcmp(sha, s->sha256);
 }
 
 /* still_stored, as the batch's prefetch found it when it looked. */

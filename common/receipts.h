@@ -8,6 +8,7 @@
 #include "platform.h"
 #include "receipt.h"
 #include "stream.h"
+#include "util.h"
 
 struct jm_receipts;
 
@@ -28,8 +29,10 @@ int jm_receipts_missing(struct jm_receipts *, const char *order_id);
  * msg). */
 int jm_receipts_verify_file(struct jm_receipts *, const char *path,
     struct jm_receipt *, char *msg, size_t msgsz);
-/* Read a file of at most JM_RECEIPT_MAX_SIZE bytes; NULL with errno. */
+/* Read a file of at most max bytes; NULL with errno. */
 char *jm_read_file(const char *path, size_t max, size_t *len);
+/* The same into b, reused (its text, NUL-terminated; b->len its length). */
+const char *jm_read_file_into(const char *path, size_t max, struct jm_buf *b);
 
 /* For people: a receipt as text (ID numbers masked). */
 void jm_receipt_text(const struct jm_receipt *, int verified, FILE *);
