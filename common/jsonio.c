@@ -19,9 +19,49 @@
 
 struct rd {
 	const char *s, *e;
-	int depth;
+	int depth, flags;
 	struct jm_buf tmp;	/* a string with escapes, or a key */
 };
+
+/*
+ * The keys of records repeat on every line: each distinct one is kept
+ * once for the life of the process and added to objects without a copy
+ * (JSON_C_OBJECT_KEY_IS_CONSTANT), which saves a malloc and a free per
+ * key. Bounded: keys of at most 48 bytes, 2048 of them; past that, keys
+ * are copied as json-c copies them. One thread only (JM_JSON_INTERN).
+ */
+#define INTERN_SLOTS 4096	/* a power of two, at most half full */
+#define INTERN_MAX 2048
+#define INTERN_LEN 48
+
+static struct {
+	const char *slot[INTERN_SLOTS];
+	size_t n;
+} keys;
+
+static const char *
+intern(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	char *c;
+
+	if (n > INTERN_LEN)
+		return NULL;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	for (i = h & (INTERN_SLOTS - 1); keys.slot[i];
+	    i = (i + 1) & (INTERN_SLOTS - 1))
+		if (!strncmp(keys.slot[i], k, n) && !keys.slot[i][n])
+			return keys.slot[i];
+	if (keys.n >= INTERN_MAX)
+		return NULL;
+	c = jm_malloc(n + 1);
+	memcpy(c, k, n);
+	c[n] = '\0';
+	keys.n++;
+	return keys.slot[i] = c;
+}
 
 static int value(struct rd *, json_object **);
 
@@ -201,6 +241,7 @@ object(struct rd *r, json_object **out)
 {
 	json_object *o = json_object_new_object(), *v = NULL;
 	char kb[64], *k;
+	const char *ik;
 	int ok = 0;
 
 	*out = o;
@@ -219,8 +260,11 @@ object(struct rd *r, json_object **out)
 			r->s++;
 			ws(r);
 			ok = value(r, &v);
-			if (json_object_object_add_ex(o, k, v,
-			    JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0)
+			ik = r->flags & JM_JSON_INTERN ? intern(k, strlen(k)) :
+			    NULL;
+			if (json_object_object_add_ex(o, ik ? ik : k, v,
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW | (ik ?
+			    JSON_C_OBJECT_KEY_IS_CONSTANT : 0)) != 0)
 				jm_die("out of memory");
 		}
 		if (k != kb)
@@ -340,9 +384,9 @@ value(struct rd *r, json_object **out)
 }
 
 json_object *
-jm_json_fast(const char *s, size_t n)
+jm_json_fast(const char *s, size_t n, int flags)
 {
-	struct rd r = {s, s + n, 0, {NULL, 0, 0}};
+	struct rd r = {s, s + n, 0, flags, {NULL, 0, 0}};
 	json_object *o = NULL;
 	int ok;
 
@@ -543,6 +587,7 @@ jm_json_text(json_object *o, size_t *len)
 	wb.len = 0;
 	put_value(o);
 	*room(0) = '\0';
-	*len = wb.len;
+	if (len)
+		*len = wb.len;
 	return wb.s;
 }

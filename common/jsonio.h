@@ -12,13 +12,16 @@
  * the caller reads it the slow way (stream.c), which accepts the same and
  * explains what it refuses; so this is never less strict than that way.
  */
-json_object *jm_json_fast(const char *s, size_t n);
+json_object *jm_json_fast(const char *s, size_t n, int flags);
+/* flags: the keys kept once for the process, not copied into each object
+ * (for the one thread that reads records: not the server's) */
+#define JM_JSON_INTERN 1
 
 /*
  * o as one line of JSON, as json-c writes it with JSON_C_TO_STRING_PLAIN |
  * JSON_C_TO_STRING_NOSLASHESCAPE, in a buffer the next call reuses; *len
- * its length (NUL-terminated too). For one thread: the server's threads
- * write their answers with json-c.
+ * its length unless len is NULL (NUL-terminated too). For one thread: the
+ * server's threads write their answers with json-c.
  */
 const char *jm_json_text(json_object *o, size_t *len);
 

@@ -231,7 +231,7 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 	}
 	r->file = ln->file;
 	r->line = ln->no;
-	if ((r->obj = jm_json_fast(ln->s, ln->len)))
+	if ((r->obj = jm_json_fast(ln->s, ln->len, JM_JSON_INTERN)))
 		return 1;
 	scan_line(ln->s, ln->len, &sc);
 	if (sc.code) {
@@ -276,7 +276,7 @@ jm_json_parse(const char *s, size_t n, char *msg, size_t sz)
 {
 	json_object *o;
 
-	if (n <= JM_MAX_LINE && (o = jm_json_fast(s, n)))
+	if (n <= JM_MAX_LINE && (o = jm_json_fast(s, n, 0)))
 		return o;
 	return jm_json_parse_slow(s, n, msg, sz);
 }

@@ -46,7 +46,8 @@ fast_and_slow(const uint8_t *d, size_t n)
 	for (; s < e; s = nl + 1) {
 		if (!(nl = memchr(s, '\n', (size_t)(e - s))))
 			nl = e;
-		if (!(fast = jm_json_fast(s, (size_t)(nl - s))))
+		if (!(fast = jm_json_fast(s, (size_t)(nl - s),
+		    JM_JSON_INTERN)))
 			continue;
 		slow = jm_json_parse_slow(s, (size_t)(nl - s), msg,
 		    sizeof msg);

@@ -4,6 +4,7 @@
 
 #include "../../common/jsonio.h"
 #include "../../common/stream.h"
+#include "../../common/util.h"
 #include "tap.h"
 
 #define FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -13,20 +14,23 @@ static void
 same(const char *in)
 {
 	char msg[256];
-	json_object *f = jm_json_fast(in, strlen(in));
+	json_object *f = jm_json_fast(in, strlen(in), 0);
+	json_object *g = jm_json_fast(in, strlen(in), JM_JSON_INTERN);
 	json_object *s = jm_json_parse_slow(in, strlen(in), msg, sizeof msg);
 	size_t n;
 	const char *t;
 
 	ok(f != NULL, "fast: %s", in);
 	ok(s != NULL, "slow: %s", in);
-	if (f && s) {
+	if (f && s && g) {
 		ok(json_object_equal(f, s), "equal: %s", in);
+		ok(json_object_equal(g, s), "equal, keys interned: %s", in);
 		t = jm_json_text(f, &n);
 		is(t, json_object_to_json_string_ext(s, FLAGS), in);
 		ok(n == strlen(t), "length: %s", in);
 	}
 	json_object_put(f);
+	json_object_put(g);
 	json_object_put(s);
 }
 
@@ -34,10 +38,12 @@ same(const char *in)
 static void
 left(const char *in, size_t len)
 {
-	json_object *f = jm_json_fast(in, len);
+	json_object *f = jm_json_fast(in, len, 0);
+	json_object *g = jm_json_fast(in, len, JM_JSON_INTERN);
 
-	ok(f == NULL, "left to the slow way: %.*s", (int)len, in);
+	ok(f == NULL && g == NULL, "left to the slow way: %.*s", (int)len, in);
 	json_object_put(f);
+	json_object_put(g);
 }
 
 static void
@@ -89,6 +95,39 @@ reading(void)
 	left(deep, 76);
 }
 
+/* Past the bound of interned keys, keys are copied again; an interned
+ * key deleted from an object stays whole for the next one. */
+#define TWO "{\"id_no\":\"1\",\"name\":\"x\"}"
+#define ONE "{\"id_no\":\"3\"}"
+
+static void
+interning(void)
+{
+	struct jm_buf b = {NULL, 0, 0};
+	json_object *o, *p;
+	char k[80];
+	int i;
+
+	jm_buf_puts(&b, "{");
+	for (i = 0; i < 3000; i++) {
+		snprintf(k, sizeof k, "%s\"k%d\":%d", i ? "," : "", i, i);
+		jm_buf_puts(&b, k);
+	}
+	jm_buf_puts(&b, ",\"a-key-longer-than-forty-eight-bytes-is-copied-as-ever"
+	    "\":1}");
+	same(b.s);
+	o = jm_json_fast(TWO, strlen(TWO), JM_JSON_INTERN);
+	json_object_object_del(o, "id_no");
+	json_object_object_add(o, "id_no", json_object_new_string("2"));
+	p = jm_json_fast(ONE, strlen(ONE), JM_JSON_INTERN);
+	is(jm_json_text(o, NULL), "{\"name\":\"x\",\"id_no\":\"2\"}",
+	    "a key deleted and added again");
+	is(jm_json_text(p, NULL), "{\"id_no\":\"3\"}", "the interned key whole");
+	json_object_put(o);
+	json_object_put(p);
+	jm_buf_free(&b);
+}
+
 static void
 writing(void)
 {
@@ -119,6 +158,7 @@ int
 main(void)
 {
 	reading();
+	interning();
 	writing();
 	return tap_done();
 }
