@@ -236,8 +236,8 @@ member_request(struct jm_rec *r)
 static json_object *
 member(struct jm_rec *r)
 {
-	const char *id, *name, *phone;
-	char m[40];
+	const char *id, *name, *phone, *code;
+	char m[40], msg[256];
 
 	if (!B.have) {
 		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
@@ -246,10 +246,8 @@ member(struct jm_rec *r)
 		return NULL;
 	}
 	if (jm_get_str(r->obj, "id_no", &id, NULL) < 0) {
-		/* as jm-register says it: a number has lost digits */
-		jm_rec_error(r, "ID_NOT_STRING", _("%s must be a JSON string: "
-		    "as a number it loses digits (write \"%s\": \"3411...\")"),
-		    "id_no", "id_no");
+		code = jm_id_not_string("id_no", msg, sizeof msg);
+		jm_rec_error(r, code, "%s", msg);
 		return NULL;
 	}
 	if (is_self(r->obj, &id, &name, &phone) &&
@@ -265,20 +263,11 @@ member(struct jm_rec *r)
 static void
 one(struct jm_rec *r, void *ctx)
 {
-	json_object *resp = NULL;
-	struct jm_perr *err;
-	int rc = jm_calls_answer(&calls, r, &resp, &err);
+	json_object *resp;
 
 	(void)ctx;
-	if (rc > 0)
-		return;
-	if (rc < 0) {
-		if (err->temporary)
-			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err->code, "%s", err->msg);
-		return;
-	}
-	json_object_object_add(r->obj, "binding", resp);
+	if ((resp = jm_calls_take(&calls, r)))
+		json_object_object_add(r->obj, "binding", resp);
 }
 
 static const struct jm_col cols[] = {

@@ -193,8 +193,8 @@ check_id(struct jm_rec *r, char *no)
 	if ((k = jm_get_str(r->obj, "id_no", &s, &len)) == 0)
 		return 0;
 	if (k < 0) {
-		jm_rec_error(r, "ID_NOT_STRING", _("id_no must be a JSON "
-		    "string: as a number it loses digits"));
+		e = jm_id_not_string("id_no", why, sizeof why);
+		jm_rec_error(r, e, "%s", why);
 		return -1;
 	}
 	if (jm_get_str(r->obj, "id_type", &t, NULL) > 0 &&

@@ -119,19 +119,11 @@ prepare(struct jm_rec *r, size_t n, void *ctx)
 static void
 one(struct jm_rec *r, void *ctx)
 {
-	json_object *resp = NULL;
-	struct jm_perr *err;
-	int rc = jm_calls_answer(&calls, r, &resp, &err);
+	json_object *resp = jm_calls_take(&calls, r);
 
 	(void)ctx;
-	if (rc > 0)
+	if (!resp)
 		return;
-	if (rc < 0) {
-		if (err->temporary)
-			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err->code, "%s", err->msg);
-		return;
-	}
 	compare(r, resp, "region");
 	compare(r, resp, "aid");
 	json_object_object_add(r->obj, "registration", resp);

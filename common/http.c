@@ -440,7 +440,7 @@ http_many(struct jm_platform *p, const struct jm_op_def *d, json_object **req,
 {
 	struct http *h = p->impl;
 	struct job *jobs = jm_calloc(n, sizeof *jobs);
-	size_t i, total = 0, done = 0;
+	size_t i, total = 0, done = 0, lo = 0;
 	int active = 0, running, left, ending;
 	CURLMsg *m;
 
@@ -455,7 +455,11 @@ http_many(struct jm_platform *p, const struct jm_op_def *d, json_object **req,
 	}
 	jm_out_flush();	/* what is done goes downstream before we wait */
 	while (done < total) {
-		start(h, jobs, n, &active, d, &done);
+		/* jobs end about in order: the ended ones are not looked at
+		 * again (a batch of 1024 was scanned whole at every turn) */
+		while (lo < n && (!jobs[lo].req || jobs[lo].done))
+			lo++;
+		start(h, jobs + lo, n - lo, &active, d, &done);
 		if (done == total)
 			break;
 		C.multi_perform(h->multi, &running);
@@ -467,8 +471,8 @@ http_many(struct jm_platform *p, const struct jm_op_def *d, json_object **req,
 			}
 		/* a slot just came free: the next request goes out at once */
 		if (done < total && !ending)
-			C.multi_poll(h->multi, NULL, 0, (int)next_wait(jobs, n),
-			    NULL);
+			C.multi_poll(h->multi, NULL, 0, (int)next_wait(jobs +
+			    lo, n - lo), NULL);
 	}
 	for (i = 0; i < n; i++) {
 		if (jobs[i].hdr)

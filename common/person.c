@@ -60,6 +60,14 @@ wrong_type(const char *key, char *msg, size_t sz)
 	return "WRONG_TYPE";
 }
 
+const char *
+jm_id_not_string(const char *key, char *msg, size_t sz)
+{
+	snprintf(msg, sz, _("%s must be a JSON string: as a number it loses "
+	    "digits (write \"%s\": \"3411...\")"), key, key);
+	return "ID_NOT_STRING";
+}
+
 static const char *
 check_id(json_object *rec, const char *key, struct jm_date today,
     enum jm_id_type t, struct jm_id *id, char *msg, size_t sz)
@@ -69,11 +77,8 @@ check_id(json_object *rec, const char *key, struct jm_date today,
 	size_t len;
 	int k = jm_get_str(rec, key, &s, &len);
 
-	if (k < 0) {
-		snprintf(msg, sz, _("%s must be a JSON string: as a number it "
-		    "loses digits (write \"%s\": \"3411...\")"), key, key);
-		return "ID_NOT_STRING";
-	}
+	if (k < 0)
+		return jm_id_not_string(key, msg, sz);
 	if ((e = jm_id_check(s, len, t, today, id, why, sizeof why)))
 		snprintf(msg, sz, "%s: %s", key, why);
 	return e;

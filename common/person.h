@@ -38,5 +38,8 @@ const char *jm_person_check(json_object *rec, struct jm_date today,
     struct jm_person *p, char *msg, size_t msgsz);
 /* A string key: 1 and *s, 0 when absent (or null or ""), -1 wrong type. */
 int jm_get_str(json_object *o, const char *key, const char **s, size_t *len);
+/* An ID number given as a JSON number (digits lost): "ID_NOT_STRING", and
+ * why in msg, the same words from every program. */
+const char *jm_id_not_string(const char *key, char *msg, size_t msgsz);
 
 #endif

@@ -309,6 +309,21 @@ jm_calls_answer(struct jm_calls *c, const struct jm_rec *r,
 	return 0;
 }
 
+json_object *
+jm_calls_take(struct jm_calls *c, struct jm_rec *r)
+{
+	json_object *resp = NULL;
+	struct jm_perr *err;
+	int rc = jm_calls_answer(c, r, &resp, &err);
+
+	if (rc < 0) {
+		if (err->temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err->code, "%s", err->msg);
+	}
+	return rc == 0 ? resp : NULL;
+}
+
 void
 jm_calls_free(struct jm_calls *c)
 {

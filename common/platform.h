@@ -118,6 +118,10 @@ void jm_calls_run(struct jm_platform *, const char *op, struct jm_calls *);
  * *err, or 1 when it sent nothing. */
 int jm_calls_answer(struct jm_calls *, const struct jm_rec *,
     json_object **resp, struct jm_perr **err);
+/* The answer for a record (the caller takes it); NULL when nothing was
+ * sent for it, or when the platform refused: then that is the record's
+ * error, and exit 75 is noted if trying again may pass. */
+json_object *jm_calls_take(struct jm_calls *, struct jm_rec *);
 void jm_calls_free(struct jm_calls *);
 
 #endif
