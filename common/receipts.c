@@ -315,7 +315,8 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 		rs->memo_ok = jm_realloc(rs->memo_ok, n);
 		rs->memo_cap = n;
 	}
-	memset(rs->memo_ok, -1, n);
+	if (n > 0)	/* reconciliation may ask for none: no buffer yet */
+		memset(rs->memo_ok, -1, n);
 	jm_journal_read(journal(rs));	/* one read transaction, not n */
 	for (i = 0; i < n; i++)
 		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
