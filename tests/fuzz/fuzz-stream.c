@@ -32,36 +32,46 @@ written(json_object *o)
 	json_object_put(back);
 }
 
-/* Each line read the fast way (jsonio.c) reads the same the slow way;
- * what the fast way refuses is left to the slow one, which explains. */
+/* A span read the fast way (jsonio.c) reads the same the slow way; what
+ * the fast way refuses is left to the slow one, which explains. */
 static void
-fast_and_slow(const uint8_t *d, size_t n)
+same_both_ways(const char *s, size_t n, int flags)
 {
-	const char *s = (const char *)d, *e = s + n, *nl;
 	json_object *fast, *slow;
 	char msg[256];
 	size_t a, b;
 	const char *ta, *tb;
 
+	if (!(fast = jm_json_fast(s, n, flags)))
+		return;
+	slow = jm_json_parse_slow(s, n, msg, sizeof msg);
+	FUZZ_ASSERT(slow, "the fast reader takes what the slow refuses");
+	FUZZ_ASSERT(json_object_equal(fast, slow),
+	    "the fast and slow readers read differently");
+	ta = json_object_to_json_string_length(slow,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &b);
+	tb = jm_json_text(fast, &a);
+	FUZZ_ASSERT(a == b && !memcmp(ta, tb, a),
+	    "the fast and slow readers keep keys in another order");
+	json_object_put(fast);
+	json_object_put(slow);
+}
+
+/* Each line, as the programs read records (keys interned); and the
+ * whole input as one request body of jm-sandbox --listen, newlines and
+ * all (jm_json_parse: no interning in the server's threads). */
+static void
+fast_and_slow(const uint8_t *d, size_t n)
+{
+	const char *s = (const char *)d, *e = s + n, *nl;
+
 	for (; s < e; s = nl + 1) {
 		if (!(nl = memchr(s, '\n', (size_t)(e - s))))
 			nl = e;
-		if (!(fast = jm_json_fast(s, (size_t)(nl - s),
-		    JM_JSON_INTERN)))
-			continue;
-		slow = jm_json_parse_slow(s, (size_t)(nl - s), msg,
-		    sizeof msg);
-		FUZZ_ASSERT(slow, "the fast reader takes what the slow refuses");
-		FUZZ_ASSERT(json_object_equal(fast, slow),
-		    "the fast and slow readers read differently");
-		ta = json_object_to_json_string_length(slow,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &b);
-		tb = jm_json_text(fast, &a);
-		FUZZ_ASSERT(a == b && !memcmp(ta, tb, a),
-		    "the fast and slow readers keep keys in another order");
-		json_object_put(fast);
-		json_object_put(slow);
+		same_both_ways(s, (size_t)(nl - s), JM_JSON_INTERN);
 	}
+	if (n <= JM_MAX_LINE)
+		same_both_ways((const char *)d, n, 0);
 }
 
 /* The input says "(null)" itself somewhere: a message may quote it. */
