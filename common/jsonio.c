@@ -201,21 +201,21 @@ string(struct rd *r, const char **b, size_t *n, int *esc)
 	return 0;
 }
 
-/* The key at r->s into kb (or, longer, a copy the caller frees). */
+/* The key at r->s into kb (or, longer, a copy the caller frees), *n its
+ * length. */
 static char *
-key(struct rd *r, char *kb, size_t sz)
+key(struct rd *r, char *kb, size_t sz, size_t *n)
 {
 	const char *k;
-	size_t n;
 	int esc;
 	char *c;
 
-	if (r->s >= r->e || *r->s != '"' || !string(r, &k, &n, &esc) ||
-	    memchr(k, '\0', n))	/* a NUL: not told from a shorter key */
+	if (r->s >= r->e || *r->s != '"' || !string(r, &k, n, &esc) ||
+	    memchr(k, '\0', *n))	/* a NUL: not told from a shorter key */
 		return NULL;
-	c = n < sz ? kb : jm_malloc(n + 1);
-	memcpy(c, k, n);
-	c[n] = '\0';
+	c = *n < sz ? kb : jm_malloc(*n + 1);
+	memcpy(c, k, *n);
+	c[*n] = '\0';
 	return c;
 }
 
@@ -242,6 +242,7 @@ object(struct rd *r, json_object **out)
 	json_object *o = json_object_new_object(), *v = NULL;
 	char kb[64], *k;
 	const char *ik;
+	size_t n;
 	int ok = 0;
 
 	*out = o;
@@ -252,7 +253,7 @@ object(struct rd *r, json_object **out)
 		return 1;
 	}
 	for (;;) {
-		if (!(k = key(r, kb, sizeof kb)))
+		if (!(k = key(r, kb, sizeof kb, &n)))
 			return 0;
 		ws(r);
 		if (!json_object_object_get_ex(o, k, NULL) && r->s < r->e &&
@@ -260,8 +261,7 @@ object(struct rd *r, json_object **out)
 			r->s++;
 			ws(r);
 			ok = value(r, &v);
-			ik = r->flags & JM_JSON_INTERN ? intern(k, strlen(k)) :
-			    NULL;
+			ik = r->flags & JM_JSON_INTERN ? intern(k, n) : NULL;
 			if (json_object_object_add_ex(o, ik ? ik : k, v,
 			    JSON_C_OBJECT_ADD_KEY_IS_NEW | (ik ?
 			    JSON_C_OBJECT_KEY_IS_CONSTANT : 0)) != 0)
@@ -408,19 +408,12 @@ jm_json_fast(const char *s, size_t n, int flags)
 
 static struct jm_buf wb;	/* the programs write records from one thread */
 
-/* Room for n more bytes (and a NUL) in wb. */
+/* Room for n more bytes (and a NUL) in wb: its growth is jm_buf's, the
+ * test inlined for the bytes and strings of every record. */
 static inline char *
 room(size_t n)
 {
-	if (wb.cap - wb.len < n + 1) {
-		size_t cap = wb.cap ? wb.cap : 4096;
-
-		while (cap - wb.len < n + 1)
-			cap *= 2;
-		wb.s = jm_realloc(wb.s, cap);
-		wb.cap = cap;
-	}
-	return wb.s + wb.len;
+	return wb.cap - wb.len >= n + 1 ? wb.s + wb.len : jm_buf_room(&wb, n);
 }
 
 static inline void
@@ -504,15 +497,10 @@ put_string(const char *s, size_t n)
 static void
 put_int(int64_t v)
 {
-	char b[24], *p = b + sizeof b;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char b[24];
+	const char *p = jm_i64(v, b);
 
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	put(p, (size_t)(b + sizeof b - p));
+	put(p, (size_t)(b + 23 - p));
 }
 
 /* What json-c writes for o (a number it keeps the text of, a big unsigned). */

@@ -218,8 +218,8 @@ new_attempt(struct jm_pay *pay, struct slot *s)
 	jm_hex(r, sizeof r, s->a.key);
 	jm_strlcpy(s->a.endpoint, pay->p->endpoint, sizeof s->a.endpoint);
 	jm_strlcpy(s->a.channel, pay->o.channel, sizeof s->a.channel);
-	snprintf(s->a.account, sizeof s->a.account, "%s",
-	    pay->o.account ? pay->o.account : "");
+	jm_strlcpy(s->a.account, pay->o.account ? pay->o.account : "",
+	    sizeof s->a.account);
 	s->a.amount = s->due;
 	jm_pay_hash(s->a.person, s->a.year, s->a.item, s->a.kind, s->a.grade,
 	    s->a.amount, s->a.channel, pay->o.account, s->a.hash);
@@ -436,8 +436,8 @@ jm_pay_one(struct jm_rec *r, void *ctx)
 			s->unsent = 1;	/* the journal keeps it pending */
 			return;
 		}
-		snprintf(s->a.state, sizeof s->a.state, "%s",
-		    err->temporary ? "unknown" : "declined");
+		jm_strlcpy(s->a.state, err->temporary ? "unknown" :
+		    "declined", sizeof s->a.state);
 		jm_strlcpy(s->a.code, err->code, sizeof s->a.code);
 		return;
 	}

@@ -288,18 +288,24 @@ jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
 	free(held);
 }
 
+size_t
+jm_calls_index(const struct jm_calls *c, const struct jm_rec *r)
+{
+	uintptr_t ur = (uintptr_t)r, ub = (uintptr_t)c->base;
+
+	/* a record of another batch, or made up (reconciliation) */
+	if (!c->base || ur < ub || ur >= ub + c->n * sizeof *r)
+		return (size_t)-1;
+	return (ur - ub) / sizeof *r;
+}
+
 int
 jm_calls_answer(struct jm_calls *c, const struct jm_rec *r,
     json_object **resp, struct jm_perr **err)
 {
-	uintptr_t ur = (uintptr_t)r, ub = (uintptr_t)c->base;
-	size_t i;
+	size_t i = jm_calls_index(c, r);
 
-	/* a record of another batch, or made up (reconciliation) */
-	if (!c->base || ur < ub || ur >= ub + c->n * sizeof *r)
-		return 1;
-	i = (size_t)(r - c->base);
-	if (!c->req[i])
+	if (i == (size_t)-1 || !c->req[i])
 		return 1;
 	*err = &c->err[i];
 	if (c->err[i].code)

@@ -113,6 +113,9 @@ struct jm_calls {
 	size_t n, cap;
 };
 void jm_calls_start(struct jm_calls *, struct jm_rec *base, size_t n);
+/* Where a record is in the batch, or (size_t)-1 for one of another batch
+ * or made up (reconciliation's). */
+size_t jm_calls_index(const struct jm_calls *, const struct jm_rec *);
 void jm_calls_run(struct jm_platform *, const char *op, struct jm_calls *);
 /* The answer for a record: 0 and *resp (the caller takes it), -1 and
  * *err, or 1 when it sent nothing. */

@@ -279,10 +279,9 @@ static int
 stored(struct jm_receipts *rs, const struct jm_rec *r, const char *order,
     struct jm_stored *s)
 {
-	size_t i = (size_t)(r - rs->calls.base);
+	size_t i = jm_calls_index(&rs->calls, r);
 
-	if (rs->calls.base && r >= rs->calls.base && i < rs->calls.n &&
-	    rs->memo_ok[i] >= 0) {
+	if (i != (size_t)-1 && rs->memo_ok[i] >= 0) {
 		*s = rs->memo[i];
 		return rs->memo_ok[i];
 	}

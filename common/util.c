@@ -256,8 +256,8 @@ jm_i64(long long v, char buf[24])
 	return p;
 }
 
-void
-jm_buf_add(struct jm_buf *b, const void *p, size_t n)
+char *
+jm_buf_room(struct jm_buf *b, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
@@ -267,7 +267,13 @@ jm_buf_add(struct jm_buf *b, const void *p, size_t n)
 		b->s = jm_realloc(b->s, cap);
 		b->cap = cap;
 	}
-	memcpy(b->s + b->len, p, n);
+	return b->s + b->len;
+}
+
+void
+jm_buf_add(struct jm_buf *b, const void *p, size_t n)
+{
+	memcpy(jm_buf_room(b, n), p, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

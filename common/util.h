@@ -62,6 +62,8 @@ struct jm_buf {
 	char *s;
 	size_t len, cap;
 };
+/* Room for n more bytes and a NUL: where they go (len is not moved). */
+char *jm_buf_room(struct jm_buf *, size_t n);
 void jm_buf_add(struct jm_buf *, const void *, size_t);
 void jm_buf_puts(struct jm_buf *, const char *);
 void jm_buf_printf(struct jm_buf *, const char *, ...)
