@@ -1,6 +1,6 @@
 /* sandbox_quote.c - 应缴费额: what a person owes for a coverage year and
  * item, by the policy tables, the registry and the payment history */
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -200,6 +200,40 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 	q->covered = jm_date_cmp(q->from, q->to) <= 0;
 }
 
+/* FNV-1a of s into h, then of a '|' unless s is the last part. */
+static uint64_t
+fnv(uint64_t h, const char *s, int last)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return last ? h : (h ^ '|') * 1099511628211ULL;
+}
+
+/* The quote's id: a hash of whom, what, how much and until when
+ * ("insured|year|item|kind|due|expires", "|grade" for the pension), so
+ * that the platform can tell a quote it still stands by. */
+static void
+quote_id(struct quote *q, const char *insured)
+{
+	uint64_t h = 1469598103934665603ULL;
+	unsigned char b[8];
+	char n[24];
+	int i;
+
+	h = fnv(h, insured, 0);
+	h = fnv(h, jm_i64(q->year, n), 0);
+	h = fnv(h, q->item, 0);
+	h = fnv(h, q->kind, 0);
+	h = fnv(h, jm_i64(q->due, n), 0);
+	h = fnv(h, q->expires, !q->pension);
+	if (q->pension)	/* two grades may both be paid already */
+		h = fnv(h, jm_i64(q->grade, n), 1);
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(h >> (56 - 8 * i));
+	q->id[0] = 'Q';
+	jm_hex(b, sizeof b, q->id + 1);
+}
+
 static void
 finish(struct quote *q, const char *insured, struct jm_date today)
 {
@@ -207,9 +241,6 @@ finish(struct quote *q, const char *insured, struct jm_date today)
 	time_t now = jm_now(), cap, exp = now + 86400;
 	struct jm_date end = jm_date_cmp(today, q->closes) <= 0 ? q->closes :
 	    q->to;
-	uint64_t h = 1469598103934665603ULL;
-	char buf[160];
-	size_t i;
 
 	q->due = owe > q->paid ? owe - q->paid : 0;
 	jm_strlcpy(q->status, owe == 0 && q->paid == 0 ? "subsidised" :
@@ -218,14 +249,7 @@ finish(struct quote *q, const char *insured, struct jm_date today)
 	/* a quote holds for a day, and not past the window */
 	cap = (time_t)(jm_days(end) + 1) * 86400 - JM_CST_OFFSET - 1;
 	jm_rfc3339(exp < cap ? exp : cap, q->expires);
-	snprintf(buf, sizeof buf, "%s|%d|%s|%s|%" PRId64 "|%s", insured,
-	    q->year, q->item, q->kind, q->due, q->expires);
-	if (q->pension)	/* two grades may both be paid already */
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-		    "|%" PRId64, q->grade);
-	for (i = 0; buf[i]; i++)
-		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
-	snprintf(q->id, sizeof q->id, "Q%016" PRIx64, h);
+	quote_id(q, insured);
 }
 
 static json_object *
