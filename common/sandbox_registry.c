@@ -1,5 +1,6 @@
 /* sandbox_registry.c - the sandbox's enrolment registry (参保登记) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonio.h"
@@ -217,6 +218,63 @@ copy_col(sqlite3_stmt *st, int col, char *buf, size_t sz)
 	jm_strlcpy(buf, t ? (const char *)t : "", sz);
 }
 
+/*
+ * The row numbered as an insured_id ends: insert() makes it the region
+ * and then the row's id, so the row is read straight, not through the
+ * insured_id index first; a row numbered otherwise, none. The id is
+ * compared too, so that a row of another person is never taken.
+ */
+static sqlite3_stmt *
+by_row(struct sandbox *sb, const char *ins)
+{
+	const char *d = ins + 6;
+	sqlite3_stmt *st;
+	long long row;
+
+	if (strlen(ins) < 7 || strlen(d) > 15 || strspn(d, "0123456789") !=
+	    strlen(d))
+		return NULL;
+	row = strtoll(d, NULL, 10);
+	st = jm_sb_stmt(sb, SB_BY_ROW, "SELECT " FULL_COLS " FROM person "
+	    "WHERE rowid = ?2 AND insured_id = ?1");
+	sqlite3_bind_text(st, 1, ins, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, row);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		return st;
+	sqlite3_reset(st);
+	return NULL;
+}
+
+/* By the insured_id index, or by the ID number; NULL, err set, when no
+ * one is registered so. */
+static sqlite3_stmt *
+by_key(struct sandbox *sb, const char *ins, const char *id,
+    struct jm_perr *err)
+{
+	sqlite3_stmt *st;
+
+	if (ins)
+		st = jm_sb_stmt(sb, SB_BY_INSURED, "SELECT " FULL_COLS
+		    " FROM person WHERE insured_id = ?");
+	else
+		st = jm_sb_stmt(sb, SB_PERSON_BY_ID, "SELECT " FULL_COLS
+		    " FROM person WHERE id_no = upper(?)");
+	sqlite3_bind_text(st, 1, ins ? ins : id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		return st;
+	if (sqlite3_errcode(sb->db) != SQLITE_OK &&
+	    sqlite3_errcode(sb->db) != SQLITE_DONE)
+		jm_sb_dberr(sb, err);
+	else if (!ins && !id)
+		jm_perr_set(err, "MISSING_FIELD", _("the record has neither "
+		    "id_no nor registration.insured_id"));
+	else
+		jm_perr_set(err, "NOT_REGISTERED", _("not registered on the "
+		    "platform: run jm-register first"));
+	sqlite3_reset(st);
+	return NULL;
+}
+
 int
 jm_sb_person(struct sandbox *sb, json_object *req, struct sb_person *p,
     struct jm_perr *err)
@@ -236,26 +294,9 @@ jm_sb_person(struct sandbox *sb, json_object *req, struct sb_person *p,
 		err->temporary = 0;
 		return -1;
 	}
-
-	if (ins)
-		st = jm_sb_stmt(sb, SB_BY_INSURED, "SELECT " FULL_COLS
-		    " FROM person WHERE insured_id = ?");
-	else
-		st = jm_sb_stmt(sb, SB_PERSON_BY_ID, "SELECT " FULL_COLS
-		    " FROM person WHERE id_no = upper(?)");
-	sqlite3_bind_text(st, 1, ins ? ins : id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		if (sqlite3_errcode(sb->db) != SQLITE_OK &&
-		    sqlite3_errcode(sb->db) != SQLITE_DONE)
-			return jm_sb_dberr(sb, err);
-		if (!ins && !id)
-			jm_perr_set(err, "MISSING_FIELD", _("the record has "
-			    "neither id_no nor registration.insured_id"));
-		else
-			jm_perr_set(err, "NOT_REGISTERED", _("not registered "
-			    "on the platform: run jm-register first"));
+	st = ins ? by_row(sb, ins) : NULL;
+	if (!st && !(st = by_key(sb, ins, id, err)))
 		return -1;
-	}
 	copy_col(st, 0, p->insured_id, sizeof p->insured_id);
 	copy_col(st, 1, p->id_no, sizeof p->id_no);
 	copy_col(st, 2, p->name, sizeof p->name);

@@ -2,7 +2,7 @@
 # jm-quote: the household pipeline, a village roster's status, options,
 # output formats, errors, warnings and the quote's own keys.
 . "$(dirname "$0")/lib.sh"
-plan 72
+plan 75
 export JM_TODAY=2025-11-20
 Q=$DATA/quote
 payer=340202199003070016
@@ -41,6 +41,20 @@ check_eq "quoting by id_no without a registration key" 4000 \
 ins=$(sed -n 5p hh.out | jq -r .registration.insured_id)
 check_eq "quoting by registration.insured_id without id_no" "40000 2026-01-01" \
 	"$(echo "{\"registration\":{\"insured_id\":\"$ins\"}}" | jm-quote 2>/dev/null | jq -r '.quote | "\(.due_fen) \(.coverage.from)"')"
+
+# The registry reads a person's row by the number their insured_id ends
+# in; a row numbered otherwise is found by the index, never another's:
+# the first person's row renumbered 1001, the second's given its number.
+a=$(sed -n 1p hh.out | jq -r .registration.insured_id)
+b=$(sed -n 2p hh.out | jq -r .registration.insured_id)
+sqlite3 "$PLATFORM_DB" "UPDATE person SET rowid = 1001 WHERE insured_id = '$a';
+	UPDATE person SET rowid = CAST(substr('$a', 7) AS INTEGER) WHERE insured_id = '$b'"
+check_eq "the row numbered as the insured_id is someone else's: not taken" "$a" \
+	"$(echo "{\"registration\":{\"insured_id\":\"$a\"}}" | jm-quote 2>/dev/null | jq -r .quote.insured_id)"
+check_eq "a row numbered otherwise is found by the index" "$b" \
+	"$(echo "{\"registration\":{\"insured_id\":\"$b\"}}" | jm-quote 2>/dev/null | jq -r .quote.insured_id)"
+check_eq "an insured_id that is no one's: NOT_REGISTERED" NOT_REGISTERED \
+	"$(echo '{"registration":{"insured_id":"34020299999999"}}' | jm-quote 2>/dev/null | jq -r .error.code)"
 stranger=$(mkid 340202 19800101 009)
 echo "{\"id_no\":\"$stranger\",\"name\":\"示例十\"}" >stranger.jsonl
 check_exit "a person not registered: exit 1" 1 jm-quote stranger.jsonl
