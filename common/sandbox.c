@@ -272,6 +272,7 @@ sb_begin(struct jm_platform *p, int write)
 	if (rc != SQLITE_OK)
 		return -1;
 	sb->in_batch = 1;
+	sb->auth.known = 0;
 	return 0;
 }
 
@@ -282,6 +283,7 @@ sb_commit(struct jm_platform *p)
 
 	reset_all(sb);
 	sb->in_batch = 0;
+	sb->auth.known = 0;
 	return sqlite3_exec(sb->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
 	    0 : -1;
 }
@@ -316,6 +318,7 @@ sb_unmark(struct jm_platform *p, int undo)
 	if (!sb->savepoint)
 		return;
 	if (undo) {
+		sb->auth.known = 0;
 		st = jm_sb_stmt(sb, SB_ROLLBACK_TO, "ROLLBACK TO op");
 		sqlite3_step(st);
 		sqlite3_reset(st);

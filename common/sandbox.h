@@ -13,6 +13,11 @@ struct sandbox {
 	char *path;
 	int in_batch;
 	int savepoint;		/* the operation's, open */
+	/* the last session looked up, for the rest of the batch (auth) */
+	struct {
+		char token[72], payer[32], expires[32];
+		int ended, known;
+	} auth;
 	sqlite3_stmt *stmts[64];
 };
 

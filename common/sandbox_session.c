@@ -22,35 +22,58 @@ jm_sb_meta_long(struct sandbox *sb, const char *key, long def)
 	return v;
 }
 
+/*
+ * A token's session, as the last lookup of the batch found it when it is
+ * the same token: within one transaction only this connection changes
+ * sessions, and a binding, a logout or an undone operation forgets it.
+ * 0 found, -1 not.
+ */
+static int
+session_of(struct sandbox *sb, const char *token)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (sb->in_batch && sb->auth.known && !strcmp(sb->auth.token, token))
+		return 0;
+	sb->auth.known = 0;
+	st = jm_sb_stmt(sb, SB_SESSION, "SELECT payer, expires_at, "
+	    "ended_at IS NOT NULL FROM session WHERE token = ?1");
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		jm_strlcpy(sb->auth.payer, (const char *)sqlite3_column_text(st,
+		    0), sizeof sb->auth.payer);
+		jm_strlcpy(sb->auth.expires, (const char *)
+		    sqlite3_column_text(st, 1), sizeof sb->auth.expires);
+		sb->auth.ended = sqlite3_column_int(st, 2);
+		sb->auth.known = strlen(token) < sizeof sb->auth.token;
+		jm_strlcpy(sb->auth.token, token, sizeof sb->auth.token);
+	}
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
 int
 jm_sb_auth(struct sandbox *sb, json_object *req, char *payer, size_t sz,
     struct jm_perr *err)
 {
 	const char *token = jm_sb_str(req, "token");
 	char now[32];
-	sqlite3_stmt *st;
-	int expired;
 
 	if (!token) {
 		jm_perr_set(err, "NO_SESSION", _("no payer is bound: run "
 		    "jm-bind --payer ID_NO --payer-name NAME --phone PHONE"));
 		return -1;
 	}
-	st = jm_sb_stmt(sb, SB_SESSION, "SELECT payer, expires_at <= ?2, "
-	    "ended_at IS NOT NULL FROM session WHERE token = ?1");
-	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, jm_rfc3339(jm_now(), now), -1,
-	    SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 2)) {
-		sqlite3_reset(st);
+	if (session_of(sb, token) < 0 || sb->auth.ended) {
 		jm_perr_set(err, "NO_SESSION", _("the session is unknown to "
 		    "the platform or was ended: bind the payer again"));
 		return -1;
 	}
-	expired = sqlite3_column_int(st, 1);
-	snprintf(payer, sz, "%s", sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (expired) {
+	jm_strlcpy(payer, sb->auth.payer, sz);
+	/* the times are RFC 3339 in +08:00, compared as SQLite would */
+	if (strcmp(sb->auth.expires, jm_rfc3339(jm_now(), now)) <= 0) {
 		jm_perr_set(err, "SESSION_EXPIRED", _("the session has "
 		    "expired: bind the payer again with jm-bind --payer"));
 		return -1;
@@ -124,6 +147,7 @@ jm_sb_bind(struct jm_platform *pl, json_object *req, json_object **resp,
 	jm_rfc3339(t, now);
 	jm_rfc3339(t + jm_sb_meta_long(sb, "session_days", 7) * 86400, exp);
 	jm_sb_savepoint(sb);	/* the payer, then the session */
+	sb->auth.known = 0;
 	st = jm_sb_stmt(sb, SB_PAYER_UPSERT, "INSERT INTO payer VALUES(?1, ?2, "
 	    "?3, ?4) ON CONFLICT(id_no) DO UPDATE SET name = ?2, phone = ?3");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
@@ -157,6 +181,7 @@ jm_sb_logout(struct jm_platform *pl, json_object *req, json_object **resp,
 	sqlite3_stmt *st;
 	char now[32];
 
+	sb->auth.known = 0;
 	st = jm_sb_stmt(sb, SB_SESSION_END, "UPDATE session SET ended_at = ?2 "
 	    "WHERE token = ?1 AND ended_at IS NULL");
 	sqlite3_bind_text(st, 1, jm_sb_str(req, "token"), -1, SQLITE_STATIC);
