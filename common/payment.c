@@ -11,15 +11,6 @@
 const char *const jm_channels[] = {"alipay", "wechat", "wanshitong", "bank",
     "family", NULL};
 
-/* FNV-1a over s, at most *left more bytes of it. */
-static uint64_t
-fnv(uint64_t h, const char *s, size_t *left)
-{
-	for (; *s && *left; s++, (*left)--)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * FNV-1a of "person|year|item|kind|amount|channel|account[|grade]", cut
  * at 255 bytes: the text was once made with snprintf into 256 bytes, and
@@ -32,8 +23,7 @@ jm_pay_hash(const char *person, int year, const char *item, const char *kind,
 {
 	const char *part[13];
 	char y[24], a[24], g[24];
-	uint64_t h = 1469598103934665603ULL;
-	unsigned char be[8];
+	uint64_t h = JM_FNV1A;
 	size_t left = 255, n = 0, i;
 
 	part[n++] = person;
@@ -50,16 +40,14 @@ jm_pay_hash(const char *person, int year, const char *item, const char *kind,
 	part[n++] = "|";
 	part[n++] = account ? account : "";
 	for (i = 0; i < n; i++)
-		h = fnv(h, part[i], &left);
+		h = jm_fnv1a(h, part[i], &left);
 	/* a pension payment is for a grade; a medical one has none, and
 	 * hashes as it did before grades */
 	if (grade > 0) {
-		h = fnv(h, "|", &left);
-		h = fnv(h, jm_i64(grade, g), &left);
+		h = jm_fnv1a(h, "|", &left);
+		h = jm_fnv1a(h, jm_i64(grade, g), &left);
 	}
-	for (i = 0; i < 8; i++)
-		be[i] = (unsigned char)(h >> (56 - 8 * i));
-	jm_hex(be, 8, out);
+	jm_hex64(h, out);
 }
 
 int

@@ -200,38 +200,36 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 	q->covered = jm_date_cmp(q->from, q->to) <= 0;
 }
 
-/* FNV-1a of s into h, then of a '|' unless s is the last part. */
-static uint64_t
-fnv(uint64_t h, const char *s, int last)
-{
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return last ? h : (h ^ '|') * 1099511628211ULL;
-}
-
-/* The quote's id: a hash of whom, what, how much and until when
- * ("insured|year|item|kind|due|expires", "|grade" for the pension), so
- * that the platform can tell a quote it still stands by. */
+/* The quote's id: FNV-1a of "insured|year|item|kind|due|expires" (and
+ * "|grade" for the pension), cut at 159 bytes as when it was printed into
+ * 160, so that the platform can tell a quote it still stands by. */
 static void
 quote_id(struct quote *q, const char *insured)
 {
-	uint64_t h = 1469598103934665603ULL;
-	unsigned char b[8];
-	char n[24];
-	int i;
+	const char *part[13];
+	char y[24], d[24], g[24];
+	uint64_t h = JM_FNV1A;
+	size_t left = 159, n = 0, i;
 
-	h = fnv(h, insured, 0);
-	h = fnv(h, jm_i64(q->year, n), 0);
-	h = fnv(h, q->item, 0);
-	h = fnv(h, q->kind, 0);
-	h = fnv(h, jm_i64(q->due, n), 0);
-	h = fnv(h, q->expires, !q->pension);
-	if (q->pension)	/* two grades may both be paid already */
-		h = fnv(h, jm_i64(q->grade, n), 1);
-	for (i = 0; i < 8; i++)
-		b[i] = (unsigned char)(h >> (56 - 8 * i));
+	part[n++] = insured;
+	part[n++] = "|";
+	part[n++] = jm_i64(q->year, y);
+	part[n++] = "|";
+	part[n++] = q->item;
+	part[n++] = "|";
+	part[n++] = q->kind;
+	part[n++] = "|";
+	part[n++] = jm_i64(q->due, d);
+	part[n++] = "|";
+	part[n++] = q->expires;
+	if (q->pension) {	/* two grades may both be paid already */
+		part[n++] = "|";
+		part[n++] = jm_i64(q->grade, g);
+	}
+	for (i = 0; i < n; i++)
+		h = jm_fnv1a(h, part[i], &left);
 	q->id[0] = 'Q';
-	jm_hex(b, sizeof b, q->id + 1);
+	jm_hex64(h, q->id + 1);
 }
 
 static void

@@ -227,12 +227,12 @@ copy_col(sqlite3_stmt *st, int col, char *buf, size_t sz)
 static sqlite3_stmt *
 by_row(struct sandbox *sb, const char *ins)
 {
+	size_t n = strlen(ins);
 	const char *d = ins + 6;
 	sqlite3_stmt *st;
 	long long row;
 
-	if (strlen(ins) < 7 || strlen(d) > 15 || strspn(d, "0123456789") !=
-	    strlen(d))
+	if (n < 7 || n > 6 + 15 || strspn(d, "0123456789") != n - 6)
 		return NULL;
 	row = strtoll(d, NULL, 10);
 	st = jm_sb_stmt(sb, SB_BY_ROW, "SELECT " FULL_COLS " FROM person "

@@ -240,6 +240,25 @@ jm_hex(const unsigned char *d, size_t n, char *out)
 	return out;
 }
 
+uint64_t
+jm_fnv1a(uint64_t h, const char *s, size_t *left)
+{
+	for (; *s && *left; s++, (*left)--)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+char *
+jm_hex64(uint64_t v, char out[17])
+{
+	unsigned char be[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		be[i] = (unsigned char)(v >> (56 - 8 * i));
+	return jm_hex(be, sizeof be, out);
+}
+
 char *
 jm_i64(long long v, char buf[24])
 {

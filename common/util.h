@@ -3,6 +3,7 @@
 #define JM_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <libintl.h>
 
@@ -46,6 +47,13 @@ char *jm_strlcpy(char *buf, const char *s, size_t sz);
 char *jm_hex(const unsigned char *d, size_t n, char *out);
 /* v in decimal (printf's PRId64), into buf of 24; returns where it starts */
 char *jm_i64(long long v, char buf[24]);
+/* FNV-1a: the parts of a text hashed into h one after another, at most
+ * *left more bytes of them (a text once printed into *left + 1 bytes is
+ * hashed as it was); JM_FNV1A the hash of nothing */
+#define JM_FNV1A 1469598103934665603ULL
+uint64_t jm_fnv1a(uint64_t h, const char *s, size_t *left);
+/* v as 16 lower-case hex digits, the most significant first, and a NUL */
+char *jm_hex64(uint64_t v, char out[17]);
 char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
