@@ -236,14 +236,30 @@ after(struct rd *r, char c)
 	return 0;
 }
 
+/* k is a key of o already: by its interned pointer among the first keys
+ * (a compare each), else by json-c's lookup (a hash). */
+static int
+twice(json_object *o, const char *k, const char *ik, const char **seen,
+    int n)
+{
+	int i;
+
+	if (!ik || n > 32)
+		return json_object_object_get_ex(o, k, NULL);
+	for (i = 0; i < n; i++)
+		if (seen[i] == ik)
+			return 1;
+	return 0;
+}
+
 static int
 object(struct rd *r, json_object **out)
 {
 	json_object *o = json_object_new_object(), *v = NULL;
 	char kb[64], *k;
-	const char *ik;
+	const char *ik, *seen[32];
 	size_t n;
-	int ok = 0;
+	int ok = 0, nk = 0, plain = 1;
 
 	*out = o;
 	r->s++;
@@ -256,12 +272,19 @@ object(struct rd *r, json_object **out)
 		if (!(k = key(r, kb, sizeof kb, &n)))
 			return 0;
 		ws(r);
-		if (!json_object_object_get_ex(o, k, NULL) && r->s < r->e &&
-		    *r->s == ':') {
+		ik = r->flags & JM_JSON_INTERN ? intern(k, n) : NULL;
+		/* a key not interned is looked up by json-c from then on */
+		plain = plain && ik;
+		ok = !twice(o, k, plain ? ik : NULL, seen, nk) &&
+		    r->s < r->e && *r->s == ':';
+		if (ok) {
 			r->s++;
 			ws(r);
 			ok = value(r, &v);
-			ik = r->flags & JM_JSON_INTERN ? intern(k, n) : NULL;
+			if (nk < 32)
+				seen[nk] = ik;
+			if (++nk == 12)
+				jm_json_room(o, 17);
 			if (json_object_object_add_ex(o, ik ? ik : k, v,
 			    JSON_C_OBJECT_ADD_KEY_IS_NEW | (ik ?
 			    JSON_C_OBJECT_KEY_IS_CONSTANT : 0)) != 0)
@@ -402,6 +425,16 @@ jm_json_fast(const char *s, size_t n, int flags)
 		return NULL;
 	}
 	return o;
+}
+
+void
+jm_json_room(json_object *o, int n)
+{
+	struct lh_table *t = json_object_get_object(o);
+	int size = (n - 1) * 100 / 66 + 1;
+
+	if (t && size > t->size && lh_table_resize(t, size) != 0)
+		jm_die("out of memory");
 }
 
 /* The writer. */

@@ -82,55 +82,45 @@ owed(const struct sb_person *p, struct quote *q, struct jm_perr *err)
 	return 0;
 }
 
-static int64_t
-paid_sum(struct sandbox *sb, const char *insured, int year, const char *item)
-{
-	sqlite3_stmt *st = jm_sb_stmt(sb, SB_PAID_SUM, "SELECT "
-	    "IFNULL(SUM(amount_fen), 0) FROM payment WHERE insured_id = ? AND "
-	    "item = ? AND year = ? AND status = 'paid'");
-	int64_t n = 0;
-
-	sqlite3_bind_text(st, 1, insured, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, year);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 /* Years without cover before the coverage year, and how many of them were
  * paid back later (补缴); years before the first payment are no break. */
 struct gap {
 	int breaks, repaid;
 };
 
-static struct gap
-gaps(struct sandbox *sb, const char *insured, int year, const char *item)
+/* What the person paid for the coverage year, and the gaps before it: one
+ * query over the person's payments, the latest year first. */
+static int64_t
+history(struct sandbox *sb, const char *insured, int year, const char *item,
+    struct gap *g)
 {
 	sqlite3_stmt *st = jm_sb_stmt(sb, SB_HISTORY, "SELECT year, "
-	    "MIN(substr(paid_at, 1, 10)) FROM payment WHERE insured_id = ? "
-	    "AND item = ? AND year < ? AND status = 'paid' GROUP BY year "
-	    "ORDER BY year DESC");
-	struct gap g = {0, 0};
+	    "SUM(amount_fen), MIN(substr(paid_at, 1, 10)) FROM payment "
+	    "WHERE insured_id = ? AND item = ? AND year <= ? AND status = "
+	    "'paid' GROUP BY year ORDER BY year DESC");
 	char end[16];
 	int y = year - 1, ry;
+	int64_t paid = 0;
 
+	*g = (struct gap){0, 0};
 	sqlite3_bind_text(st, 1, insured, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, year);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		ry = sqlite3_column_int(st, 0);
-		g.breaks += y - ry;
+		if ((ry = sqlite3_column_int(st, 0)) == year) {
+			paid = sqlite3_column_int64(st, 1);
+			continue;
+		}
+		g->breaks += y - ry;
 		snprintf(end, sizeof end, "%04d-12-31", ry % 10000);
-		if (strcmp((const char *)sqlite3_column_text(st, 1), end) <= 0)
+		if (strcmp((const char *)sqlite3_column_text(st, 2), end) <= 0)
 			break;	/* insured that year: the break ends */
-		g.breaks++;
-		g.repaid++;
+		g->breaks++;
+		g->repaid++;
 		y = ry - 1;
 	}
 	sqlite3_reset(st);
-	return g;
+	return paid;
 }
 
 static int
@@ -168,8 +158,8 @@ add_months(struct jm_date d, int n)
 
 /* Waiting months and the days covered if paid today. */
 static void
-coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
-    struct jm_date today)
+coverage(const struct sb_person *p, struct quote *q, struct jm_date today,
+    struct gap g)
 {
 	const struct jm_policy *pol = jm_policy();
 	const struct jm_waiting *w = jm_policy_waiting(pol, q->year);
@@ -193,8 +183,7 @@ coverage(struct sandbox *sb, const struct sb_person *p, struct quote *q,
 		    jm_policy_newborn_days(pol))
 			q->from = jm_date_cmp(birth, jan1) > 0 ? birth : jan1;
 	} else {
-		q->waiting = waiting(w, late, gaps(sb, p->insured_id, q->year,
-		    q->item));
+		q->waiting = waiting(w, late, g);
 		q->from = add_months(q->from, q->waiting);
 	}
 	q->covered = jm_date_cmp(q->from, q->to) <= 0;
@@ -279,6 +268,7 @@ answer(const struct quote *q, const struct sb_person *p)
 {
 	json_object *o = json_object_new_object();
 
+	jm_json_room(o, 17);	/* 16 keys, the pension's 19 */
 	jm_add_new(o, "quote_id", json_object_new_string(q->id));
 	/* whom it is for, so a record with only an id_no can be paid */
 	jm_add_new(o, "insured_id",
@@ -554,18 +544,19 @@ jm_sb_quote(struct jm_platform *pl, json_object *req, json_object **resp,
 	struct jm_date today = jm_today();
 	struct sb_person p;
 	struct quote q = {0};
+	struct gap g;
 
 	if (jm_sb_person(sb, req, &p, err) < 0 ||
 	    request(req, &p, today, &q, err) < 0 || (q.pension ?
 	    pension_owed(&p, req, &q, err) : owed(&p, &q, err)) < 0)
 		return -1;
-	q.paid = paid_sum(sb, p.insured_id, q.year, q.item);
+	q.paid = history(sb, p.insured_id, q.year, q.item, &g);
 	if (q.pension)
 		pension_dates(&p, &q);
 	else {
 		jm_policy_window(jm_policy(), q.year, p.region, &q.opens,
 		    &q.closes);
-		coverage(sb, &p, &q, today);
+		coverage(&p, &q, today, g);
 	}
 	q.in_window = jm_date_cmp(q.opens, today) <= 0 &&
 	    jm_date_cmp(today, q.closes) <= 0;
