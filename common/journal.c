@@ -11,8 +11,8 @@
 #include "retry.h"
 #include "util.h"
 
-enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_RGET, J_RPUT, J_EACH,
-    J_GRADE, J_NSTMT };
+enum { J_LAST, J_INTENT, J_STATE, J_EVENT, J_RGET, J_RPUT, J_RSEEN,
+    J_EACH, J_GRADE, J_NSTMT };
 
 struct jm_journal {
 	sqlite3 *db;
@@ -100,6 +100,14 @@ static const char *const migrations[] = {
 	"state = ''paid'' OR state = ''declined'' OR state = ''unknown'' OR "
 	"state = ''settled'' OR state = ''refunded''') "
 	"WHERE type = 'table' AND name = 'attempt';",
+
+	/* 5: what a stored receipt's file looked like when it was known
+	 * good (its size and modification time, as rsync's quick check),
+	 * and the amount it states: a later run passes it on after a
+	 * stat, not a read and a hash */
+	"ALTER TABLE receipt ADD COLUMN size INTEGER;"
+	"ALTER TABLE receipt ADD COLUMN mtime_ns INTEGER;"
+	"ALTER TABLE receipt ADD COLUMN amount_fen INTEGER;",
 };
 
 #define NMIG (sizeof migrations / sizeof migrations[0])
@@ -237,6 +245,16 @@ void
 jm_journal_commit(struct jm_journal *j)
 {
 	exec(j, "COMMIT");
+}
+
+/* v at i, or NULL when it is not known */
+static void
+bind_known(sqlite3_stmt *st, int i, int known, int64_t v)
+{
+	if (known)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
 }
 
 static void
@@ -429,7 +447,8 @@ jm_journal_receipt(struct jm_journal *j, const char *order,
     struct jm_stored *r)
 {
 	sqlite3_stmt *st = stmt(j, J_RGET, "SELECT receipt_no, path, sha256, "
-	    "verify_code, issued_at FROM receipt WHERE order_id = ?");
+	    "verify_code, issued_at, IFNULL(size, -1), IFNULL(mtime_ns, 0), "
+	    "IFNULL(amount_fen, -1) FROM receipt WHERE order_id = ?");
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -444,6 +463,9 @@ jm_journal_receipt(struct jm_journal *j, const char *order,
 	col(st, 2, r->sha256, sizeof r->sha256);
 	col(st, 3, r->verify_code, sizeof r->verify_code);
 	col(st, 4, r->issued_at, sizeof r->issued_at);
+	r->size = sqlite3_column_int64(st, 5);
+	r->mtime_ns = sqlite3_column_int64(st, 6);
+	r->amount = sqlite3_column_int64(st, 7);
 	jm_strlcpy(r->order_id, order, sizeof r->order_id);
 	sqlite3_reset(st);
 	return 1;
@@ -452,10 +474,12 @@ jm_journal_receipt(struct jm_journal *j, const char *order,
 void
 jm_journal_receipt_put(struct jm_journal *j, const struct jm_stored *r)
 {
-	sqlite3_stmt *st = stmt(j, J_RPUT, "INSERT INTO receipt VALUES(?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT(order_id) DO UPDATE SET "
-	    "receipt_no = ?2, path = ?3, sha256 = ?4, verify_code = ?5, "
-	    "issued_at = ?6, stored_at = ?7");
+	sqlite3_stmt *st = stmt(j, J_RPUT, "INSERT INTO receipt(order_id, "
+	    "receipt_no, path, sha256, verify_code, issued_at, stored_at, "
+	    "size, mtime_ns, amount_fen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10) ON CONFLICT(order_id) DO UPDATE SET receipt_no = ?2, "
+	    "path = ?3, sha256 = ?4, verify_code = ?5, issued_at = ?6, "
+	    "stored_at = ?7, size = ?8, mtime_ns = ?9, amount_fen = ?10");
 	char now[32];
 
 	jm_rfc3339(jm_now(), now);
@@ -466,6 +490,25 @@ jm_journal_receipt_put(struct jm_journal *j, const struct jm_stored *r)
 	sqlite3_bind_text(st, 5, r->verify_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, r->issued_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	bind_known(st, 8, r->size >= 0 && r->mtime_ns, r->size);
+	bind_known(st, 9, r->size >= 0 && r->mtime_ns, r->mtime_ns);
+	bind_known(st, 10, r->amount >= 0, r->amount);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(j);
+}
+
+void
+jm_journal_receipt_seen(struct jm_journal *j, const struct jm_stored *r)
+{
+	sqlite3_stmt *st = stmt(j, J_RSEEN, "UPDATE receipt SET size = ?2, "
+	    "mtime_ns = ?3, amount_fen = ?4 WHERE order_id = ?1 AND "
+	    "sha256 = ?5");
+
+	sqlite3_bind_text(st, 1, r->order_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->size);
+	sqlite3_bind_int64(st, 3, r->mtime_ns);
+	bind_known(st, 4, r->amount >= 0, r->amount);
+	sqlite3_bind_text(st, 5, r->sha256, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		fail(j);
 }

@@ -25,7 +25,10 @@ struct jm_attempt {
 struct jm_stored {
 	char order_id[40], receipt_no[40], path[4096], sha256[72];
 	char verify_code[16], issued_at[32];
-	int64_t amount;		/* read from the file, not kept in the index */
+	int64_t amount;		/* the amount it states; -1 not known */
+	/* the file when it was known good: size (-1 not known) and
+	 * modification time in nanoseconds (0 not known) */
+	int64_t size, mtime_ns;
 };
 
 struct jm_journal;
@@ -65,5 +68,8 @@ void jm_journal_state(struct jm_journal *, const struct jm_attempt *,
 int jm_journal_receipt(struct jm_journal *, const char *order_id,
     struct jm_stored *);
 void jm_journal_receipt_put(struct jm_journal *, const struct jm_stored *);
+/* A stored receipt found still good by its hash: its file's size and time
+ * (and amount) kept for the next run's quick check. */
+void jm_journal_receipt_seen(struct jm_journal *, const struct jm_stored *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -166,15 +167,33 @@ platform_key(struct jm_receipts *rs, char *msg, size_t sz)
 	return rs->pub;
 }
 
-/* Write a file whole: a temporary name, fsync, rename; mode 0600. */
+/* A second into the past, a whole one: the time a stored receipt is given,
+ * which no later write can give it again (a write stamps the file with the
+ * clock's time then), so that a file changed after it was stored is told by
+ * its time without being read. */
 static int
-write_file(const char *path, const char *data, size_t len)
+set_past(int fd)
+{
+	struct timespec t[2] = {{0, UTIME_OMIT}, {0, 0}};
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	t[1].tv_sec = now.tv_sec - 1;
+	return futimens(fd, t);
+}
+
+/* Write a file whole: a temporary name, fsync, rename; mode 0600. With st,
+ * the file is given a time in the past (set_past) and *st is what it then
+ * is. */
+static int
+write_file(const char *path, const char *data, size_t len, struct stat *st)
 {
 	char *tmp = jm_asprintf("%s.%ld.tmp", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc = -1;
 
-	if (fd >= 0 && write(fd, data, len) == (ssize_t)len && fsync(fd) == 0 &&
+	if (fd >= 0 && write(fd, data, len) == (ssize_t)len && (!st ||
+	    (set_past(fd) == 0 && fstat(fd, st) == 0)) && fsync(fd) == 0 &&
 	    close(fd) == 0 && rename(tmp, path) == 0)
 		rc = 0;
 	else if (fd >= 0) {
@@ -193,7 +212,7 @@ keep_key(struct jm_receipts *rs)
 
 	path = jm_asprintf("%s/%s.pem", dir, rs->fp);
 	if (access(path, F_OK) < 0 && (jm_mkdirs(dir) < 0 ||
-	    write_file(path, rs->pub, strlen(rs->pub)) < 0))
+	    write_file(path, rs->pub, strlen(rs->pub), NULL) < 0))
 		jm_warn(_("%s: %s"), path, strerror(errno));
 	free(path);
 	free(dir);
@@ -251,27 +270,52 @@ add_key(struct jm_rec *r, const struct jm_stored *s)
 	json_object_object_add(r->obj, "receipt", o);
 }
 
-/* Stored before and still the same bytes: not fetched again. */
+static int64_t
+mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/*
+ * Stored before and still the same bytes: not fetched again. A file of the
+ * size and time the index kept when it was last known good is taken as
+ * unchanged (rsync's quick check: a write gives it a later time); any
+ * other is read and held to its SHA-256. 2: the same, and its size and
+ * time are worth keeping for the next run (the index has none, or others,
+ * and the file is old enough that a write in the same tick of the clock
+ * cannot have followed unseen).
+ */
 static int
 still_stored(struct jm_receipts *rs, const char *order, struct jm_stored *s)
 {
 	char sha[65];
 	const char *a, *doc;
+	struct stat st;
+	struct timespec now;
 
 	if (!jm_journal_receipt(journal(rs), order, s))
 		return 0;
 	/* stored under another --dir: store it here too */
 	if (strncmp(s->path, rs->dir, strlen(rs->dir)) != 0 ||
-	    s->path[strlen(rs->dir)] != '/')
+	    s->path[strlen(rs->dir)] != '/' || stat(s->path, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
 		return 0;
+	if (s->size >= 0 && s->mtime_ns && s->amount >= 0 &&
+	    st.st_size == s->size && mtime_ns(&st) == s->mtime_ns)
+		return 1;
 	/* into one buffer, not a malloc of a kilobyte or more per receipt:
 	 * glibc sorts all its freed small chunks at each such request */
 	if (!(doc = jm_read_file_into(s->path, JM_RECEIPT_MAX_SIZE, &rs->doc)))
 		return 0;
 	jm_sha256_hex(doc, rs->doc.len, sha);
+	if (strcmp(sha, s->sha256) != 0)
+		return 0;
 	/* the amount the receipt states, to hold against the record's */
 	s->amount = (a = strstr(doc, "<amount fen=\"")) ? atoll(a + 13) : -1;
-	return !strcmp(sha, s->sha256);
+	s->size = st.st_size;
+	s->mtime_ns = mtime_ns(&st);
+	clock_gettime(CLOCK_REALTIME, &now);
+	return s->amount >= 0 && st.st_mtim.tv_sec < now.tv_sec - 1 ? 2 : 1;
 }
 
 /* still_stored, as the batch's prefetch found it when it looked. */
@@ -283,9 +327,9 @@ stored(struct jm_receipts *rs, const struct jm_rec *r, const char *order,
 
 	if (i != (size_t)-1 && rs->memo_ok[i] >= 0) {
 		*s = rs->memo[i];
-		return rs->memo_ok[i];
+		return rs->memo_ok[i] > 0;
 	}
-	return still_stored(rs, order, s);
+	return still_stored(rs, order, s) > 0;
 }
 
 static json_object *
@@ -299,6 +343,24 @@ receipt_request(struct jm_receipts *rs, const char *order)
 		    json_object_new_string(token));
 	json_object_object_add(req, "order_id", json_object_new_string(order));
 	return req;
+}
+
+/* The files the prefetch read and found good, their size and time kept in
+ * the index (one transaction for the batch) for the next run. */
+static void
+remember(struct jm_receipts *rs, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (rs->memo_ok[i] == 2) {
+			if (k++ == 0)
+				jm_journal_begin(journal(rs));
+			jm_journal_receipt_seen(journal(rs), &rs->memo[i]);
+			rs->memo_ok[i] = 1;
+		}
+	if (k)
+		jm_journal_commit(journal(rs));
 }
 
 void
@@ -323,6 +385,7 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 		    still_stored(rs, order, &rs->memo[i])))
 			rs->calls.req[i] = receipt_request(rs, order);
 	jm_journal_commit(journal(rs));
+	remember(rs, n);
 	jm_calls_run(platform(rs), "receipt", &rs->calls);
 }
 
@@ -357,6 +420,7 @@ keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
     struct jm_stored *s)
 {
 	char *dir = jm_asprintf("%s/%d", rs->dir, rc->year);
+	struct stat st;
 	int ok;
 
 	snprintf(s->order_id, sizeof s->order_id, "%s", rc->order_id);
@@ -367,10 +431,14 @@ keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
 	jm_sha256_hex(xml, strlen(xml), s->sha256);
 	ok = strspn(rc->receipt_no, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
 	    strlen(rc->receipt_no) && jm_mkdirs(dir) == 0 &&
-	    write_file(s->path, xml, strlen(xml)) == 0;
+	    write_file(s->path, xml, strlen(xml), &st) == 0;
 	free(dir);
-	if (ok)
+	if (ok) {
+		s->size = st.st_size;
+		s->mtime_ns = mtime_ns(&st);
+		s->amount = rc->amount;
 		jm_journal_receipt_put(journal(rs), s);
+	}
 	return ok ? 0 : -1;
 }
 

@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 45
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -101,6 +101,23 @@ check_eq "--dir stores elsewhere" 6 "$(ls "$T/elsewhere/2026" | wc -l | tr -d ' 
 rm "$rdir"/*.xml
 jm-receipt "$T/paid" >/dev/null 2>&1
 check_eq "a stored receipt gone is fetched again, the same document" "$(md5sum <"$T/good.xml")" "$(md5sum <"$f")"
+# the quick check of a stored receipt: its size and time, else its bytes
+cp -p "$f" "$T/kept.xml"
+sed -i 's/<name>示例三</<name>示例九</' "$f"
+jm-receipt "$T/paid" >/dev/null 2>&1
+check_eq "one changed in place, the same size, is read and fetched again" "$(md5sum <"$T/good.xml")" "$(md5sum <"$f")"
+sed -i 's/<name>示例三</<name>示例九</' "$f"
+touch -r "$T/kept.xml" "$f"
+jm-receipt "$T/paid" >/dev/null 2>&1
+check_eq "one changed and given back its size and time is passed on unread" 1 "$(grep -c '<name>示例九<' "$f")"
+check_exit "... which --verify tells" 1 jm-receipt --verify "$f"
+cp -p "$T/kept.xml" "$f"
+jsql() { sqlite3 "$JM_HOME/journal.db" "$1"; }
+jsql 'UPDATE receipt SET size = NULL, mtime_ns = NULL, amount_fen = NULL'
+touch -d '2025-01-01 00:00:00' "$rdir"/*.xml
+jm-receipt "$T/paid" >"$T/r3" 2>/dev/null
+check_same "an index with no sizes and times (an older journal): files read, the same keys" "$T/r1" "$T/r3"
+check_eq "... their sizes, times and amounts kept for the next run" 6 "$(jsql "SELECT count(*) FROM receipt WHERE size > 0 AND mtime_ns = $(date -d '2025-01-01 00:00:00' +%s)000000000 AND amount_fen > 0")"
 jq -c '.payment.amount_fen = 4' "$T/paid" | sed -n 1p >"$T/edited"
 check_eq "a stored receipt is held against the record's amount" RECEIPT_MISMATCH "$(jm-receipt "$T/edited" 2>/dev/null | jq -r .error.code)"
 check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
