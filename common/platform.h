@@ -85,6 +85,13 @@ void jm_call_many(struct jm_platform *, const char *op, json_object **req,
 /* Open the platform of jm_opts.endpoint; dies (exit 2) when it cannot. */
 struct jm_platform *jm_platform_open(void);
 void jm_platform_close(struct jm_platform *);
+/*
+ * The batch for a step that mostly reads: on the embedded sandbox `local'
+ * records, few, so that a batch's records stay in the processor's cache;
+ * over HTTP JM_BATCH (0), so that --jobs requests stay in flight (a batch
+ * is waited for whole before the next one starts).
+ */
+size_t jm_platform_batch(const struct jm_platform *, size_t local);
 /* Batches: begin, any operations, commit; dies when a commit fails. A
  * batch that only reads does not hold the platform's write lock. */
 void jm_platform_begin(struct jm_platform *);
