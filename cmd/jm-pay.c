@@ -333,7 +333,7 @@ emit(struct jm_rec *r, void *ctx)
 	else if (strcmp(jm_opts.format, "text") == 0)
 		text_row(r);
 	else
-		jm_out_json(r->obj);
+		jm_out_rec(r);
 	progress();
 }
 

@@ -458,6 +458,7 @@ twin_of(const struct jm_rec *r, struct jm_rec *t)
 {
 	*t = *r;
 	t->obj = NULL;
+	t->raw = NULL;	/* written whole */
 	if (json_object_deep_copy(r->obj, &t->obj, NULL) != 0)
 		jm_die(_("out of memory"));
 }
@@ -570,7 +571,7 @@ emit_one(struct jm_rec *r)
 	else if (strcmp(jm_opts.format, "text") == 0)
 		jm_quoted_row(r, pension_asked());
 	else
-		jm_out_json(r->obj);
+		jm_out_rec(r);
 }
 
 /* The record, then its twin with the second item's quote. */

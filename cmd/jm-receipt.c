@@ -230,7 +230,7 @@ emit(struct jm_rec *r, void *ctx)
 
 	(void)ctx;
 	if (!strcmp(jm_opts.format, "json")) {
-		jm_out_json(r->obj);
+		jm_out_rec(r);
 		return;
 	}
 	if (R.nextmine >= R.nmine || R.mine[R.nextmine] != r)

@@ -7,6 +7,11 @@
  * one pass into one buffer. Whatever the fast reader is unsure of it leaves
  * to the slow way, which explains errors (stream.c); tests/fuzz/fuzz-stream
  * holds the two ways, and this writer and json-c's, to the same answers.
+ *
+ * A program adds one key to a record and passes the rest on: the reader
+ * keeps the line and where each member lies in it, and the writer copies
+ * the bytes of a member still holding the value read, when they are what
+ * it would write (no whitespace, no escapes), instead of writing it again.
  */
 #include <stdint.h>
 #include <string.h>
@@ -21,6 +26,27 @@ struct rd {
 	const char *s, *e;
 	int depth, flags;
 	struct jm_buf tmp;	/* a string with escapes, or a key */
+	const char *s0;		/* the line's first byte */
+	int nc;			/* bytes seen that the writer would not write
+				   back the same: whitespace, escapes */
+	struct jm_raw_m *top;	/* where the members of the record lie, or
+				   NULL: not asked */
+	int ntop;
+};
+
+/* A member of the record as the line has it: its value (a reference
+ * held, so that no new object can take its address), its bytes, and
+ * whether they are what the writer would write for it. */
+struct jm_raw_m {
+	json_object *v;
+	uint32_t off, len;
+	int same;
+};
+
+struct jm_raw {
+	int n;
+	const char *line;
+	struct jm_raw_m m[];
 };
 
 /*
@@ -68,9 +94,12 @@ static int value(struct rd *, json_object **);
 static void
 ws(struct rd *r)
 {
+	const char *p = r->s;
+
 	while (r->s < r->e && (*r->s == ' ' || *r->s == '\t' ||
 	    *r->s == '\n' || *r->s == '\r'))
 		r->s++;
+	r->nc += r->s != p;
 }
 
 static int
@@ -180,6 +209,7 @@ string(struct rd *r, const char **b, size_t *n, int *esc)
 			}
 			if (!unescape(r, r->s + 1))
 				return 0;
+			r->nc++;
 			*b = r->tmp.s;
 			*n = r->tmp.len;
 			return 1;
@@ -236,6 +266,26 @@ after(struct rd *r, char c)
 	return 0;
 }
 
+/* The members of the record, where they lie (JM_RAW_MAX of them; more,
+ * and the record is written the usual way). */
+#define JM_RAW_MAX 32
+
+static void
+member(struct rd *r, json_object *v, const char *ks, int nc0)
+{
+	struct jm_raw_m *m;
+
+	if (r->ntop > JM_RAW_MAX)
+		return;
+	if (r->ntop++ == JM_RAW_MAX)
+		return;		/* too many: none kept */
+	m = &r->top[r->ntop - 1];
+	m->v = v;
+	m->off = (uint32_t)(ks - r->s0);
+	m->len = (uint32_t)(r->s - ks);
+	m->same = r->nc == nc0;
+}
+
 /* k is a key of o already: by its interned pointer among the first keys
  * (a compare each), else by json-c's lookup (a hash). */
 static int
@@ -269,6 +319,9 @@ object(struct rd *r, json_object **out)
 		return 1;
 	}
 	for (;;) {
+		const char *ks = r->s;
+		int nc0 = r->nc;
+
 		if (!(k = key(r, kb, sizeof kb, &n)))
 			return 0;
 		ws(r);
@@ -281,6 +334,8 @@ object(struct rd *r, json_object **out)
 			r->s++;
 			ws(r);
 			ok = value(r, &v);
+			if (ok && r->top && r->depth == 1)
+				member(r, v, ks, nc0);
 			if (nk < 32)
 				seen[nk] = ik;
 			if (++nk == 12)
@@ -406,12 +461,14 @@ value(struct rd *r, json_object **out)
 	}
 }
 
-json_object *
-jm_json_fast(const char *s, size_t n, int flags)
+static json_object *
+fast(const char *s, size_t n, int flags, struct jm_raw **raw)
 {
-	struct rd r = {s, s + n, 0, flags, {NULL, 0, 0}};
+	struct jm_raw_m top[JM_RAW_MAX];
+	struct rd r = {s, s + n, 0, flags, {NULL, 0, 0}, s, 0, raw ? top :
+	    NULL, 0};
 	json_object *o = NULL;
-	int ok;
+	int ok, i;
 
 	ws(&r);
 	ok = r.s < r.e && *r.s == '{' && value(&r, &o);
@@ -424,7 +481,40 @@ jm_json_fast(const char *s, size_t n, int flags)
 		json_object_put(o);
 		return NULL;
 	}
+	if (raw && r.ntop <= JM_RAW_MAX) {
+		*raw = jm_malloc(sizeof **raw + (size_t)r.ntop * sizeof *top + n);
+		(*raw)->n = r.ntop;
+		memcpy((*raw)->m, top, (size_t)r.ntop * sizeof *top);
+		(*raw)->line = memcpy((char *)((*raw)->m + r.ntop), s, n);
+		for (i = 0; i < r.ntop; i++)
+			json_object_get(top[i].v);
+	}
 	return o;
+}
+
+json_object *
+jm_json_fast(const char *s, size_t n, int flags)
+{
+	return fast(s, n, flags, NULL);
+}
+
+json_object *
+jm_json_fast_raw(const char *s, size_t n, int flags, struct jm_raw **raw)
+{
+	*raw = NULL;
+	return fast(s, n, flags, raw);
+}
+
+void
+jm_raw_free(struct jm_raw *raw)
+{
+	int i;
+
+	if (!raw)
+		return;
+	for (i = 0; i < raw->n; i++)
+		json_object_put(raw->m[i].v);
+	free(raw);
 }
 
 void
@@ -600,6 +690,67 @@ put_value(json_object *o)
 	default:
 		put_json_c(o);
 	}
+}
+
+/* Member i of raw when it is key k with the value v still, and its bytes
+ * are what put_value would write. */
+static int
+unchanged(const struct jm_raw *raw, int i, const char *k, size_t kn,
+    json_object *v)
+{
+	const struct jm_raw_m *m = &raw->m[i];
+	const char *b = raw->line + m->off;
+
+	return m->v == v && m->same && m->len > kn + 2 && b[kn + 1] == '"' &&
+	    memcmp(b + 1, k, kn) == 0;
+}
+
+/* The member of raw that is k: v unchanged, from at on, else before. */
+static int
+find(const struct jm_raw *raw, int at, const char *k, size_t kn,
+    json_object *v)
+{
+	int i;
+
+	for (i = at; i < raw->n; i++)
+		if (unchanged(raw, i, k, kn, v))
+			return i;
+	for (i = 0; i < at && i < raw->n; i++)
+		if (unchanged(raw, i, k, kn, v))
+			return i;
+	return -1;
+}
+
+const char *
+jm_json_text_raw(json_object *o, const struct jm_raw *raw, size_t *len)
+{
+	int i, at = 0, first = 1;
+	size_t kn;
+
+	if (!raw || !json_object_is_type(o, json_type_object))
+		return jm_json_text(o, len);
+	wb.len = 0;
+	putch('{');
+	json_object_object_foreach(o, k, v) {
+		if (!first)
+			putch(',');
+		first = 0;
+		kn = strlen(k);
+		/* members come in the line's order, unless moved */
+		if ((i = find(raw, at, k, kn, v)) >= 0) {
+			put(raw->line + raw->m[i].off, raw->m[i].len);
+			at = i + 1;
+			continue;
+		}
+		put_string(k, kn);
+		putch(':');
+		put_value(v);
+	}
+	putch('}');
+	*room(0) = '\0';
+	if (len)
+		*len = wb.len;
+	return wb.s;
 }
 
 const char *

@@ -13,6 +13,18 @@
  * explains what it refuses; so this is never less strict than that way.
  */
 json_object *jm_json_fast(const char *s, size_t n, int flags);
+/*
+ * The same, and the line kept with where each of the record's members lies
+ * in it (*raw, NULL for a record of more than 32 members): a member whose
+ * value is still the one read, and whose bytes are what the writer would
+ * write, is written back by copying them (jm_json_text_raw). The record
+ * holds a reference to each value read until jm_raw_free, so that no new
+ * value can take an old one's address.
+ */
+struct jm_raw;
+json_object *jm_json_fast_raw(const char *s, size_t n, int flags,
+    struct jm_raw **raw);
+void jm_raw_free(struct jm_raw *);
 /* flags: the keys kept once for the process, not copied into each object
  * (for the one thread that reads records: not the server's) */
 #define JM_JSON_INTERN 1
@@ -24,6 +36,9 @@ json_object *jm_json_fast(const char *s, size_t n, int flags);
  * server's threads write their answers with json-c.
  */
 const char *jm_json_text(json_object *o, size_t *len);
+/* o, the record read with raw (or NULL), as jm_json_text writes it. */
+const char *jm_json_text_raw(json_object *o, const struct jm_raw *raw,
+    size_t *len);
 
 /*
  * Room in object o for n keys before json-c grows its table (at two thirds

@@ -231,7 +231,8 @@ parse_json(struct jm_in *in, const struct jm_line *ln, struct jm_rec *r)
 	}
 	r->file = ln->file;
 	r->line = ln->no;
-	if ((r->obj = jm_json_fast(ln->s, ln->len, JM_JSON_INTERN)))
+	if ((r->obj = jm_json_fast_raw(ln->s, ln->len, JM_JSON_INTERN,
+	    &r->raw)))
 		return 1;
 	scan_line(ln->s, ln->len, &sc);
 	if (sc.code) {
@@ -434,6 +435,8 @@ jm_rec_free(struct jm_rec *r)
 {
 	json_object_put(r->obj);
 	r->obj = NULL;
+	jm_raw_free(r->raw);
+	r->raw = NULL;
 }
 
 const char *
@@ -596,18 +599,34 @@ jm_out_open(void)
 		setvbuf(out, buf, _IOFBF, sizeof buf);
 }
 
-void
-jm_out_json(json_object *o)
+/* One line of JSON out, s[0..n). */
+static void
+out_line(const char *s, size_t n)
 {
-	size_t n;
-	const char *s = jm_json_text(o, &n);
-
 	if (!out)
 		jm_out_open();
 	fwrite(s, 1, n, out);
 	putc('\n', out);
 	if (out_tty)
 		fflush(out);
+}
+
+void
+jm_out_json(json_object *o)
+{
+	size_t n;
+	const char *s = jm_json_text(o, &n);
+
+	out_line(s, n);
+}
+
+void
+jm_out_rec(const struct jm_rec *r)
+{
+	size_t n;
+	const char *s = jm_json_text_raw(r->obj, r->raw, &n);
+
+	out_line(s, n);
 }
 
 void
@@ -637,7 +656,7 @@ emit(const struct jm_step *st, struct jm_rec *r)
 	if (st->emit)
 		st->emit(r, st->ctx);
 	else
-		jm_out_json(r->obj);
+		jm_out_rec(r);
 }
 
 static void

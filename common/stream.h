@@ -10,8 +10,10 @@
 #define JM_MAX_DEPTH 64			/* nesting of arrays and objects */
 #define JM_MAX_INPUT_ECHO 1024		/* bytes of a bad line kept in input */
 
+struct jm_raw;
 struct jm_rec {
 	json_object *obj;	/* never NULL: a bad line becomes an error */
+	struct jm_raw *raw;	/* the line it was read from, or NULL */
 	const char *file;	/* NULL for stdin */
 	long line;
 	int failed;		/* this program gave it an error */
@@ -71,6 +73,8 @@ void jm_rec_warn(const struct jm_rec *, const char *fmt, ...)
 /* Output: stdout or --output FILE; records as compact JSON lines. */
 void jm_out_open(void);
 void jm_out_json(json_object *);
+/* A record: its members unchanged since it was read copied from its line */
+void jm_out_rec(const struct jm_rec *);
 void jm_out_text(const char *);
 void jm_out_flush(void);
 

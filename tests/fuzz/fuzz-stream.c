@@ -7,6 +7,7 @@
 #include "../../common/opts.h"
 #include "../../common/person.h"
 #include "../../common/stream.h"
+#include "../../common/util.h"
 #include "fuzz.h"
 
 static const char *const codes[] = {"BAD_JSON", "NOT_OBJECT", "BAD_UTF8",
@@ -57,6 +58,53 @@ same_both_ways(const char *s, size_t n, int flags)
 	json_object_put(slow);
 }
 
+/* o written with its line's bytes (jm_json_text_raw) as without them */
+static void
+same_raw(json_object *o, const struct jm_raw *raw, const char *what)
+{
+	size_t a, b;
+	char *t = jm_strdup(jm_json_text(o, &a));
+	const char *r = jm_json_text_raw(o, raw, &b);
+
+	FUZZ_ASSERT(a == b && !memcmp(t, r, a), what);
+	free(t);
+}
+
+/* A record read with its line kept is written back the same, and so it
+ * is after the changes a program makes: a member dropped and added again
+ * with a new value (which may take the old one's address), one set to
+ * null, one moved under another key. */
+static void
+raw_written(const char *s, size_t n)
+{
+	struct jm_raw *raw;
+	json_object *o = jm_json_fast_raw(s, n, JM_JSON_INTERN, &raw), *v;
+	char *k1 = NULL;
+	int i = 0;
+
+	if (!o)
+		return;
+	same_raw(o, raw, "a record is written back otherwise than read");
+	json_object_object_foreach(o, k, m) {
+		(void)m;
+		if (i++ == 0)
+			k1 = jm_strdup(k);
+	}
+	if (k1) {
+		if (json_object_object_get_ex(o, k1, &v) && strcmp(k1, "moved"))
+			json_object_object_add(o, "moved", json_object_get(v));
+		same_raw(o, raw, "a member copied is written as it was");
+		json_object_object_del(o, k1);
+		json_object_object_add(o, k1, json_object_new_string("new"));
+		same_raw(o, raw, "a member added again is written as it was");
+		json_object_object_add(o, k1, NULL);
+		same_raw(o, raw, "a member set to null is written as it was");
+		free(k1);
+	}
+	json_object_put(o);
+	jm_raw_free(raw);
+}
+
 /* Each line, as the programs read records (keys interned); and the
  * whole input as one request body of jm-sandbox --listen, newlines and
  * all (jm_json_parse: no interning in the server's threads). */
@@ -69,6 +117,7 @@ fast_and_slow(const uint8_t *d, size_t n)
 		if (!(nl = memchr(s, '\n', (size_t)(e - s))))
 			nl = e;
 		same_both_ways(s, (size_t)(nl - s), JM_JSON_INTERN);
+		raw_written(s, (size_t)(nl - s));
 	}
 	if (n <= JM_MAX_LINE)
 		same_both_ways((const char *)d, n, 0);
