@@ -488,9 +488,8 @@ run(struct jm_step *step)
 int
 main(int argc, char **argv)
 {
-	/* batches of 256, in the cache, as jm-quote's */
 	struct jm_step step = {.begin = begin, .prepare = prepare, .one = one,
-	    .commit = commit, .owns = "binding", .batch = 256};
+	    .commit = commit, .owns = "binding"};
 	int rc;
 
 	jm_init("jm-bind");
