@@ -275,10 +275,8 @@ member(struct rd *r, json_object *v, const char *ks, int nc0)
 {
 	struct jm_raw_m *m;
 
-	if (r->ntop > JM_RAW_MAX)
-		return;
-	if (r->ntop++ == JM_RAW_MAX)
-		return;		/* too many: none kept */
+	if (r->ntop++ >= JM_RAW_MAX)
+		return;		/* too many: none kept (fast() sees ntop) */
 	m = &r->top[r->ntop - 1];
 	m->v = v;
 	m->off = (uint32_t)(ks - r->s0);
@@ -637,61 +635,6 @@ put_json_c(json_object *o)
 	put(s, n);
 }
 
-static void
-put_value(json_object *o)
-{
-	size_t i, n;
-	int first = 1;
-	int64_t v;
-
-	switch (json_object_get_type(o)) {
-	case json_type_null:
-		put("null", 4);
-		break;
-	case json_type_boolean:
-		if (json_object_get_boolean(o))
-			put("true", 4);
-		else
-			put("false", 5);
-		break;
-	case json_type_int:
-		v = json_object_get_int64(o);
-		if (v == INT64_MAX)	/* or an unsigned past it */
-			put_json_c(o);
-		else
-			put_int(v);
-		break;
-	case json_type_string:
-		put_string(json_object_get_string(o),
-		    (size_t)json_object_get_string_len(o));
-		break;
-	case json_type_object:
-		putch('{');
-		json_object_object_foreach(o, k, m) {
-			if (!first)
-				putch(',');
-			first = 0;
-			put_string(k, strlen(k));
-			putch(':');
-			put_value(m);
-		}
-		putch('}');
-		break;
-	case json_type_array:
-		putch('[');
-		n = json_object_array_length(o);
-		for (i = 0; i < n; i++) {
-			if (i)
-				putch(',');
-			put_value(json_object_array_get_idx(o, i));
-		}
-		putch(']');
-		break;
-	default:
-		put_json_c(o);
-	}
-}
-
 /* Member i of raw when it is key k with the value v still, and its bytes
  * are what put_value would write. */
 static int
@@ -721,15 +664,16 @@ find(const struct jm_raw *raw, int at, const char *k, size_t kn,
 	return -1;
 }
 
-const char *
-jm_json_text_raw(json_object *o, const struct jm_raw *raw, size_t *len)
+static void put_value(json_object *o);
+
+/* An object's members; with raw (the line the record was read from), the
+ * ones unchanged since copied from it. */
+static void
+put_object(json_object *o, const struct jm_raw *raw)
 {
 	int i, at = 0, first = 1;
 	size_t kn;
 
-	if (!raw || !json_object_is_type(o, json_type_object))
-		return jm_json_text(o, len);
-	wb.len = 0;
 	putch('{');
 	json_object_object_foreach(o, k, v) {
 		if (!first)
@@ -737,7 +681,7 @@ jm_json_text_raw(json_object *o, const struct jm_raw *raw, size_t *len)
 		first = 0;
 		kn = strlen(k);
 		/* members come in the line's order, unless moved */
-		if ((i = find(raw, at, k, kn, v)) >= 0) {
+		if (raw && (i = find(raw, at, k, kn, v)) >= 0) {
 			put(raw->line + raw->m[i].off, raw->m[i].len);
 			at = i + 1;
 			continue;
@@ -747,6 +691,57 @@ jm_json_text_raw(json_object *o, const struct jm_raw *raw, size_t *len)
 		put_value(v);
 	}
 	putch('}');
+}
+
+static void
+put_value(json_object *o)
+{
+	size_t i, n;
+	int64_t v;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		put("null", 4);
+		break;
+	case json_type_boolean:
+		if (json_object_get_boolean(o))
+			put("true", 4);
+		else
+			put("false", 5);
+		break;
+	case json_type_int:
+		v = json_object_get_int64(o);
+		if (v == INT64_MAX)	/* or an unsigned past it */
+			put_json_c(o);
+		else
+			put_int(v);
+		break;
+	case json_type_string:
+		put_string(json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+		break;
+	case json_type_object:
+		put_object(o, NULL);
+		break;
+	case json_type_array:
+		putch('[');
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			if (i)
+				putch(',');
+			put_value(json_object_array_get_idx(o, i));
+		}
+		putch(']');
+		break;
+	default:
+		put_json_c(o);
+	}
+}
+
+/* What was written into wb, NUL-terminated; *len its length. */
+static const char *
+written(size_t *len)
+{
 	*room(0) = '\0';
 	if (len)
 		*len = wb.len;
@@ -758,8 +753,15 @@ jm_json_text(json_object *o, size_t *len)
 {
 	wb.len = 0;
 	put_value(o);
-	*room(0) = '\0';
-	if (len)
-		*len = wb.len;
-	return wb.s;
+	return written(len);
+}
+
+const char *
+jm_json_text_raw(json_object *o, const struct jm_raw *raw, size_t *len)
+{
+	if (!raw || !json_object_is_type(o, json_type_object))
+		return jm_json_text(o, len);
+	wb.len = 0;
+	put_object(o, raw);
+	return written(len);
 }

@@ -258,25 +258,32 @@ reset_all(struct sandbox *sb)
 			sqlite3_reset(sb->stmts[i]);
 }
 
+/* A statement of the engine's that returns no rows (a transaction's
+ * begin, commit or savepoint), run once: what sqlite3_step said. */
+static int
+control(struct sandbox *sb, int slot, const char *sql)
+{
+	sqlite3_stmt *st = jm_sb_stmt(sb, slot, sql);
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc;
+}
+
 static int
 sb_begin(struct jm_platform *p, int write)
 {
 	struct sandbox *sb = p->impl;
-	sqlite3_stmt *st;
 	int rc;
 
 	reset_all(sb);
 	/* prepared once: sqlite3_exec parsed "BEGIN" again at every batch,
 	 * a tenth of what a quote costs at batches of 32 */
-	st = write ? jm_sb_stmt(sb, SB_BEGIN_WRITE, "BEGIN IMMEDIATE") :
-	    jm_sb_stmt(sb, SB_BEGIN, "BEGIN");
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		rc = SQLITE_OK;
+	rc = write ? control(sb, SB_BEGIN_WRITE, "BEGIN IMMEDIATE") :
+	    control(sb, SB_BEGIN, "BEGIN");
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return -2;
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_DONE)
 		return -1;
 	sb->in_batch = 1;
 	sb->auth.known = 0;
@@ -287,28 +294,19 @@ static int
 sb_commit(struct jm_platform *p)
 {
 	struct sandbox *sb = p->impl;
-	sqlite3_stmt *st;
-	int rc;
 
 	reset_all(sb);
 	sb->in_batch = 0;
 	sb->auth.known = 0;
-	st = jm_sb_stmt(sb, SB_COMMIT, "COMMIT");
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return control(sb, SB_COMMIT, "COMMIT") == SQLITE_DONE ? 0 : -1;
 }
 
 void
 jm_sb_savepoint(struct sandbox *sb)
 {
-	sqlite3_stmt *st;
-
 	if (sb->savepoint)
 		return;
-	st = jm_sb_stmt(sb, SB_SAVEPOINT, "SAVEPOINT op");
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	control(sb, SB_SAVEPOINT, "SAVEPOINT op");
 	sb->savepoint = 1;
 }
 
@@ -324,19 +322,14 @@ static void
 sb_unmark(struct jm_platform *p, int undo)
 {
 	struct sandbox *sb = p->impl;
-	sqlite3_stmt *st;
 
 	if (!sb->savepoint)
 		return;
 	if (undo) {
 		sb->auth.known = 0;
-		st = jm_sb_stmt(sb, SB_ROLLBACK_TO, "ROLLBACK TO op");
-		sqlite3_step(st);
-		sqlite3_reset(st);
+		control(sb, SB_ROLLBACK_TO, "ROLLBACK TO op");
 	}
-	st = jm_sb_stmt(sb, SB_RELEASE, "RELEASE op");
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	control(sb, SB_RELEASE, "RELEASE op");
 	sb->savepoint = 0;
 }
 
