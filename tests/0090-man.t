@@ -78,6 +78,16 @@ page_server() {
 examples() {
 	awk -v script="$2/examples.sh" -v list="$2/examples.list" -v dir="$2" \
 	    -v q="'" '
+	# \e is a backslash; not by gsub, whose "\\\\" mawk and gawk read
+	# differently (one backslash and two)
+	function unescape(s,  out, i) {
+		out = ""
+		while ((i = index(s, "\\e")) > 0) {
+			out = out substr(s, 1, i - 1) "\\"
+			s = substr(s, i + 2)
+		}
+		return out s
+	}
 	/^\.Sh / { ex = ($0 == ".Sh EXAMPLES"); lit = 0; next }
 	!ex { next }
 	/^\.Bd -literal/ { lit = 1; next }
@@ -94,7 +104,7 @@ examples() {
 		}
 		gsub(/\\&/, "", line)
 		gsub(/\\-/, "-", line)
-		gsub(/\\e/, "\\\\", line)
+		line = unescape(line)
 		cmd = cmd (cont || hd != "" ? "\n" : "") line
 		if (hd != "") {
 			if (line == hd)
