@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "db.h"
 #include "journal.h"
 #include "paths.h"
 #include "retry.h"
@@ -202,8 +203,7 @@ jm_journal_open(void)
 	struct jm_journal *j = jm_calloc(1, sizeof *j);
 
 	j->path = jm_path(JM_DIR_DATA, "journal.db");
-	if (sqlite3_open_v2(j->path, &j->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (jm_db_open(j->path, &j->db) != SQLITE_OK)
 		fail(j);
 	sqlite3_busy_timeout(j->db, 60000);
 	/* the intent is on disk before the request leaves */

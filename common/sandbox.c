@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "db.h"
 #include "opts.h"
 #include "retry.h"
 #include "sandbox.h"
@@ -383,8 +384,7 @@ jm_sandbox_open(const char *path)
 	struct sandbox *sb = jm_calloc(1, sizeof *sb);
 
 	sb->path = jm_strdup(path);
-	if (sqlite3_open_v2(path, &sb->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (jm_db_open(path, &sb->db) != SQLITE_OK)
 		jm_die("%s: %s", path, sb->db ? sqlite3_errmsg(sb->db) :
 		    strerror(ENOMEM));
 	sqlite3_busy_timeout(sb->db, busy_ms());
