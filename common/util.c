@@ -13,15 +13,50 @@ const char *jm_prog = "jm";
 int jm_quiet, jm_verbose;
 static int exit_status;
 
+/* The locale the environment names for a category, as setlocale(3)
+ * would read it: LC_ALL, then the category's own variable, then LANG. */
+static const char *
+named(const char *category)
+{
+	const char *v[] = {getenv("LC_ALL"), getenv(category), getenv("LANG")};
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] && *v[i])
+			return v[i];
+	return "C";
+}
+
+/* Whether the environment leaves messages in the C locale, C.UTF-8
+ * included, with no LANGUAGE list that gettext would still follow under
+ * C.UTF-8. Then jm translates nothing, and loading the locale (the
+ * archive, the alias file, C.utf8's tables: some 20 system calls, a
+ * sixth of a start here) would change nothing jm does: the characters
+ * of LC_CTYPE serve only to convert a translation, and jm classifies
+ * characters as ASCII bytes (isdigit on an ID number) whatever the
+ * locale. */
+static int
+untranslated(void)
+{
+	const char *m = named("LC_MESSAGES"), *lang = getenv("LANGUAGE");
+
+	if (!strcmp(m, "C") || !strcmp(m, "POSIX"))
+		return 1;
+	return !strncmp(m, "C.", 2) && !(lang && *lang);
+}
+
 void
 jm_init(const char *prog)
 {
 	jm_prog = prog;
 	/* Every file jm writes holds personal data: private by default. */
 	umask(077);
-	/* What jm uses of the locale: characters and messages. Numbers stay
-	 * C ("%.1f" writes a point whatever LANG says), and the categories
-	 * jm has no use for are not loaded at every start. */
+	/* What jm uses of the locale: messages, and the characters gettext
+	 * converts them to. Numbers stay C ("%.1f" writes a point whatever
+	 * LANG says), and the categories jm has no use for are not loaded at
+	 * every start; nor are these two when no catalog could be chosen. */
+	if (untranslated())
+		return;
 	setlocale(LC_CTYPE, "");
 	setlocale(LC_MESSAGES, "");
 	bindtextdomain("jm", jm_locale_dir());
