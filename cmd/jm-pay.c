@@ -62,6 +62,7 @@ static struct {
 	int64_t max_total;
 	struct jm_pay *pay;
 	long done;
+	int progress;	/* stderr a terminal, and not -q */
 	struct plan plan;
 	struct jm_export *ex;
 } P = {.max_total = -1};
@@ -235,7 +236,7 @@ progress(void)
 {
 	const struct jm_pay_totals *t = jm_pay_totals(P.pay);
 
-	if (jm_quiet || !isatty(STDERR_FILENO) || ++P.done % 100)
+	if (!P.progress || ++P.done % 100)
 		return;
 	fputc('\r', stderr);
 	fprintf(stderr, _("%s: %ld records, %ld paid, %ld declined, %ld "
@@ -384,12 +385,13 @@ main(int argc, char **argv)
 	o = (struct jm_pay_opts){P.channel, P.account, P.max_total, P.dry_run};
 	P.pay = jm_pay_new(p, &o);
 	step.ctx = P.pay;
+	P.progress = !jm_quiet && isatty(STDERR_FILENO);
 	jm_out_open();
 	if (jm_export_wanted())
 		P.ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
 	jm_run(in, &step);
 	jm_export_close(P.ex);
-	if (P.done >= 100 && isatty(STDERR_FILENO) && !jm_quiet)
+	if (P.done >= 100)
 		fputc('\n', stderr);
 	if (P.dry_run)
 		printf(_("would pay %s, %s yuan, through %s; nothing was "

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "clock.h"
 #include "journal.h"
@@ -213,8 +212,7 @@ new_attempt(struct jm_pay *pay, struct slot *s)
 {
 	unsigned char r[16];
 
-	if (getrandom(r, sizeof r, 0) != sizeof r)
-		jm_die(_("no random numbers for an idempotency key"));
+	jm_random(r, sizeof r);
 	jm_hex(r, sizeof r, s->a.key);
 	jm_strlcpy(s->a.endpoint, pay->p->endpoint, sizeof s->a.endpoint);
 	jm_strlcpy(s->a.channel, pay->o.channel, sizeof s->a.channel);

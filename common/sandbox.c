@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "db.h"
 #include "opts.h"
@@ -172,12 +171,11 @@ void
 jm_sb_random_hex(char *buf, size_t bytes)
 {
 	unsigned char r[64];
-	size_t i;
 
-	if (bytes > sizeof r || getrandom(r, bytes, 0) != (ssize_t)bytes)
-		jm_die(_("no random numbers: %s"), strerror(errno));
-	for (i = 0; i < bytes; i++)
-		sprintf(buf + 2 * i, "%02x", r[i]);
+	if (bytes > sizeof r)
+		jm_die("jm_sb_random_hex: %zu bytes asked", bytes);
+	jm_random(r, bytes);
+	jm_hex(r, bytes, buf);
 }
 
 /* Error codes kept in the database, as the static strings errors carry. */

@@ -43,6 +43,8 @@ char *jm_strdup(const char *);
 char *jm_strndup(const char *, size_t);
 /* s into buf of sz bytes, cut to sz - 1 (snprintf's "%s" without printf) */
 char *jm_strlcpy(char *buf, const char *s, size_t sz);
+/* n random bytes from the kernel's generator into buf, or the end */
+void jm_random(void *buf, size_t n);
 /* n bytes as 2n lower-case hex digits and a NUL, into out */
 char *jm_hex(const unsigned char *d, size_t n, char *out);
 /* v in decimal (printf's PRId64), into buf of 24; returns where it starts */
