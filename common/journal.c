@@ -442,6 +442,15 @@ jm_journal_state(struct jm_journal *j, const struct jm_attempt *a,
 	event(j, a->key, a->state, now, detail);
 }
 
+void
+jm_journal_passed(struct jm_journal *j, const char *key, const char *state,
+    const char *detail)
+{
+	char now[32];
+
+	event(j, key, state, jm_rfc3339(jm_now(), now), detail);
+}
+
 int
 jm_journal_receipt(struct jm_journal *j, const char *order,
     struct jm_stored *r)

@@ -63,6 +63,11 @@ void jm_journal_intent(struct jm_journal *, const struct jm_attempt *);
 /* A state change of an attempt, with what the platform said. */
 void jm_journal_state(struct jm_journal *, const struct jm_attempt *,
     const char *detail);
+/* A state an attempt went through on its way to the jm_journal_state that
+ * follows in the same transaction: kept in its history, its row written
+ * once, by that change. */
+void jm_journal_passed(struct jm_journal *, const char *key,
+    const char *state, const char *detail);
 
 /* The stored receipt of a payment: 1, or 0 when there is none. */
 int jm_journal_receipt(struct jm_journal *, const char *order_id,

@@ -554,15 +554,13 @@ finish(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	}
 }
 
+/* The attempt was sent, then answered: both in its history, its row
+ * changed once (an UPDATE less a payment, and the same journal). */
 static void
 journal_outcome(struct jm_pay *pay, const struct slot *s)
 {
-	struct jm_attempt sent = s->a;
-
-	jm_strlcpy(sent.state, "sent", sizeof sent.state);
-	sent.code[0] = '\0';
-	jm_journal_state(pay->j, &sent, s->resend ? "sent again with the same "
-	    "key" : NULL);
+	jm_journal_passed(pay->j, s->a.key, "sent", s->resend ? "sent again "
+	    "with the same key" : NULL);
 	jm_journal_state(pay->j, &s->a, strcmp(s->a.state, "paid") ?
 	    s->err.msg : NULL);
 }
