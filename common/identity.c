@@ -96,7 +96,7 @@ check_addr(const char *s, enum jm_id_type type, char *msg, size_t sz)
 	const struct jm_region *r;
 	char prov[3];
 
-	snprintf(prov, sizeof prov, "%.2s", s);
+	jm_strlcpy(prov, s, sizeof prov);
 	if (type == JM_ID_HMT) {
 		if (strncmp(s, "810000", 6) && strncmp(s, "820000", 6) &&
 		    strncmp(s, "830000", 6)) {
@@ -107,7 +107,7 @@ check_addr(const char *s, enum jm_id_type type, char *msg, size_t sz)
 		return NULL;
 	}
 	if (type == JM_ID_FOREIGN) {
-		snprintf(prov, sizeof prov, "%.2s", s + 1);
+		jm_strlcpy(prov, s + 1, sizeof prov);
 		r = jm_region_get(prov);
 		if (s[0] != '9' || !r || r->level != JM_REGION_PROVINCE) {
 			snprintf(msg, sz, _("a permanent residence ID begins "

@@ -116,7 +116,7 @@ check_region(json_object *rec, struct jm_person *p, char *msg, size_t sz)
 	if (k > 0) {
 		if ((e = jm_region_check(s, msg, sz)))
 			return e;
-		snprintf(p->region, sizeof p->region, "%s", s);
+		jm_strlcpy(p->region, s, sizeof p->region);
 		return NULL;
 	}
 	if (!p->has_id)

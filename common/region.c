@@ -101,7 +101,8 @@ jm_region_city(const char *code)
 
 	if (strlen(code) != 6)
 		return NULL;
-	snprintf(c, sizeof c, "%.4s00", code);
+	memcpy(c, code, 4);
+	memcpy(c + 4, "00", 3);
 	return jm_region_get(c);
 }
 
@@ -127,7 +128,7 @@ jm_region_check(const char *code, char *msg, size_t sz)
 		    "code"), code);
 		return "REGION_UNKNOWN";
 	}
-	snprintf(prov, sizeof prov, "%.2s", code);
+	jm_strlcpy(prov, code, sizeof prov);
 	if (strcmp(prov, "34") != 0) {
 		p = jm_region_get(prov);
 		if (!p || p->level != JM_REGION_PROVINCE) {
