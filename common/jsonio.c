@@ -62,11 +62,14 @@ struct jm_raw {
 
 static struct {
 	const char *slot[INTERN_SLOTS];
+	unsigned long hash[INTERN_SLOTS];	/* json-c's hash of each */
 	size_t n;
 } keys;
 
+/* The interned copy of k[0..n) and json-c's hash of it (as table t
+ * hashes; every object's table hashes keys alike), or NULL. */
 static const char *
-intern(const char *k, size_t n)
+intern(const char *k, size_t n, struct lh_table *t, unsigned long *hash)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -78,15 +81,79 @@ intern(const char *k, size_t n)
 		h = (h ^ (unsigned char)k[i]) * 16777619u;
 	for (i = h & (INTERN_SLOTS - 1); keys.slot[i];
 	    i = (i + 1) & (INTERN_SLOTS - 1))
-		if (!strncmp(keys.slot[i], k, n) && !keys.slot[i][n])
+		if (!strncmp(keys.slot[i], k, n) && !keys.slot[i][n]) {
+			*hash = keys.hash[i];
 			return keys.slot[i];
+		}
 	if (keys.n >= INTERN_MAX)
 		return NULL;
 	c = jm_malloc(n + 1);
 	memcpy(c, k, n);
 	c[n] = '\0';
 	keys.n++;
+	*hash = keys.hash[i] = lh_get_hash(t, c);
 	return keys.slot[i] = c;
+}
+
+/*
+ * json-c hashes a key at every lookup and insert (lookup3: some 80
+ * instructions for a short key, a fourteenth of jm-quote's time), and jm
+ * names the same few dozen keys again and again: their hashes are kept,
+ * in a small table of each thread, by the key's address. An entry holds
+ * the key's bytes too, so a key at an address used before for another is
+ * hashed again, never given the other's hash.
+ */
+#define KEYC_SLOTS 256	/* a power of two */
+#define KEYC_LEN 24
+
+static unsigned long
+key_hash(struct lh_table *t, const char *k)
+{
+	static _Thread_local struct {
+		const char *p;
+		char s[KEYC_LEN];
+		unsigned long h;
+	} c[KEYC_SLOTS];
+	uintptr_t a = (uintptr_t)k;
+	size_t i = (size_t)((a ^ a >> 9) & (KEYC_SLOTS - 1)), n;
+	unsigned long h;
+
+	if (c[i].p == k && !strcmp(c[i].s, k))
+		return c[i].h;
+	h = lh_get_hash(t, k);
+	if ((n = strlen(k)) < KEYC_LEN) {
+		c[i].p = k;
+		memcpy(c[i].s, k, n + 1);
+		c[i].h = h;
+	}
+	return h;
+}
+
+int
+jm_json_get(json_object *o, const char *key, json_object **v)
+{
+	struct lh_entry *e;
+	struct lh_table *t;
+
+	if (v)
+		*v = NULL;
+	if (!o || !json_object_is_type(o, json_type_object))
+		return 0;
+	t = json_object_get_object(o);
+	if (!(e = lh_table_lookup_entry_w_hash(t, key, key_hash(t, key))))
+		return 0;
+	if (v)
+		*v = (json_object *)lh_entry_v(e);
+	return 1;
+}
+
+int
+jm_json_add_new(json_object *o, const char *key, json_object *v)
+{
+	struct lh_table *t = json_object_get_object(o);
+
+	return lh_table_insert_w_hash(t, key, v, key_hash(t, key),
+	    JSON_C_OBJECT_ADD_CONSTANT_KEY);
 }
 
 static int value(struct rd *, json_object **);
@@ -306,6 +373,7 @@ object(struct rd *r, json_object **out)
 	json_object *o = json_object_new_object(), *v = NULL;
 	char kb[64], *k;
 	const char *ik, *seen[32];
+	unsigned long h;
 	size_t n;
 	int ok = 0, nk = 0, plain = 1;
 
@@ -323,7 +391,8 @@ object(struct rd *r, json_object **out)
 		if (!(k = key(r, kb, sizeof kb, &n)))
 			return 0;
 		ws(r);
-		ik = r->flags & JM_JSON_INTERN ? intern(k, n) : NULL;
+		ik = r->flags & JM_JSON_INTERN ? intern(k, n,
+		    json_object_get_object(o), &h) : NULL;
 		/* a key not interned is looked up by json-c from then on */
 		plain = plain && ik;
 		ok = !twice(o, k, plain ? ik : NULL, seen, nk) &&
@@ -338,9 +407,11 @@ object(struct rd *r, json_object **out)
 				seen[nk] = ik;
 			if (++nk == 12)
 				jm_json_room(o, 17);
-			if (json_object_object_add_ex(o, ik ? ik : k, v,
-			    JSON_C_OBJECT_ADD_KEY_IS_NEW | (ik ?
-			    JSON_C_OBJECT_KEY_IS_CONSTANT : 0)) != 0)
+			if ((ik ? lh_table_insert_w_hash(
+			    json_object_get_object(o), ik, v, h,
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY) :
+			    json_object_object_add_ex(o, k, v,
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW)) != 0)
 				jm_die("out of memory");
 		}
 		if (k != kb)

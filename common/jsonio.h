@@ -48,9 +48,14 @@ const char *jm_json_text_raw(json_object *o, const struct jm_raw *raw,
  */
 void jm_json_room(json_object *o, int n);
 
+/* json_object_object_get_ex, with the hash of a key named before kept
+ * (for the keys a program names, not the keys of its input). */
+int jm_json_get(json_object *o, const char *key, json_object **v);
+/* Key into o, an object without it, as json_object_object_add_ex with
+ * KEY_IS_NEW and CONSTANT_KEY: key must outlive o. */
+int jm_json_add_new(json_object *o, const char *key, json_object *v);
 /* Key k (a string literal) into o, a new object without k: no lookup,
- * no copy of the key. */
-#define jm_add_new(o, k, v) json_object_object_add_ex((o), "" k "", (v), \
-	JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+ * no copy of the key, its hash computed once. */
+#define jm_add_new(o, k, v) jm_json_add_new((o), "" k "", (v))
 
 #endif

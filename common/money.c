@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "money.h"
 #include "util.h"
 
@@ -14,7 +15,7 @@ jm_fen_get(json_object *o, const char *key, int64_t *fen, char *msg,
 	json_object *v;
 	int64_t n;
 
-	if (!json_object_object_get_ex(o, key, &v) || !v)
+	if (!jm_json_get(o, key, &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_int)) {
 		snprintf(msg, sz, _("%s must be a whole number of fen (分), "

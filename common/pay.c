@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "journal.h"
+#include "jsonio.h"
 #include "money.h"
 #include "pay.h"
 #include "payment.h"
@@ -124,7 +125,7 @@ read_quote(struct jm_rec *r, struct slot *s, const char **expires)
 	char msg[256];
 	int k;
 
-	if (!json_object_object_get_ex(r->obj, "quote", &q) || !q) {
+	if (!jm_json_get(r->obj, "quote", &q) || !q) {
 		jm_rec_error(r, "MISSING_FIELD", _("no quote: run jm-quote "
 		    "before jm-pay"));
 		return -1;
@@ -135,9 +136,9 @@ read_quote(struct jm_rec *r, struct slot *s, const char **expires)
 		return -1;
 	}
 	if (jm_get_str(q, "insured_id", &ins, NULL) <= 0 &&
-	    json_object_object_get_ex(r->obj, "registration", &reg))
+	    jm_json_get(r->obj, "registration", &reg))
 		jm_get_str(reg, "insured_id", &ins, NULL);
-	if (!ins || !json_object_object_get_ex(q, "year", &v) ||
+	if (!ins || !jm_json_get(q, "year", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    jm_get_str(q, "item", &item, NULL) <= 0 ||
 	    jm_get_str(q, "kind", &kind, NULL) <= 0) {
@@ -298,7 +299,7 @@ decide(struct jm_pay *pay, struct jm_rec *r, struct slot *s)
 	s->act = A_PASS;
 	if (r->failed || jm_rec_passes(r))
 		return;
-	if (json_object_object_get_ex(r->obj, "payment", NULL))
+	if (jm_json_get(r->obj, "payment", NULL))
 		json_object_object_add(r->obj, "payment", NULL);  /* stale */
 	if (read_quote(r, s, &expires) < 0)
 		return;
@@ -610,7 +611,7 @@ jm_pay_plan(const struct jm_pay *pay, const struct jm_rec *r, int64_t *amount,
 		return _("skip (past --max-total)");
 	default:
 		*amount = 0;
-		return r->failed || json_object_object_get_ex(r->obj, "error",
+		return r->failed || jm_json_get(r->obj, "error",
 		    NULL) ? _("error") : _("pass");
 	}
 }
@@ -622,8 +623,8 @@ jm_pay_due(json_object *rec)
 	int64_t due = 0;
 	char msg[64];
 
-	if (json_object_object_get_ex(rec, "error", NULL) ||
-	    !json_object_object_get_ex(rec, "quote", &q) ||
+	if (jm_json_get(rec, "error", NULL) ||
+	    !jm_json_get(rec, "quote", &q) ||
 	    jm_fen_get(q, "due_fen", &due, msg, sizeof msg) <= 0)
 		return 0;
 	return due;

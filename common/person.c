@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "person.h"
 #include "region.h"
 #include "util.h"
@@ -43,7 +44,7 @@ jm_get_str(json_object *o, const char *key, const char **s, size_t *len)
 	json_object *v;
 
 	*s = NULL;
-	if (!json_object_object_get_ex(o, key, &v) || !v)
+	if (!jm_json_get(o, key, &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
 		return -1;

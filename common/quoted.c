@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonio.h"
 #include "money.h"
 #include "person.h"
 #include "quoted.h"
@@ -62,7 +63,7 @@ advise_pension(struct jm_rec *r, json_object *q, const char *aid,
 	jm_get_str(q, "kind", &kind, NULL);
 	jm_fen_get(q, "grade_fen", &grade, msg, sizeof msg);
 	jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
-	json_object_object_get_ex(q, "year", &v);
+	jm_json_get(q, "year", &v);
 	if (kind && !strcmp(kind, "special") && asked > 0)
 		jm_rec_warn(r, _("the county pays the %s yuan grade for %s "
 		    "(%s): --grade is not used; --kind daily pays a grade of "
@@ -97,10 +98,10 @@ jm_quoted_advise(struct jm_rec *r, json_object *q, const char *aid,
 		    "special"), jm_aid_name(aid), aid, jm_yuan(std, y));
 	if (status && strcmp(status, "unpaid") && strcmp(status, "partly-paid"))
 		return;
-	if (json_object_object_get_ex(q, "coverage", &v) && !v)
+	if (jm_json_get(q, "coverage", &v) && !v)
 		jm_rec_warn(r, _("paying now covers nothing of the "
 		    "year: the waiting period runs past its end"));
-	else if (json_object_object_get_ex(q, "waiting_months", &v) &&
+	else if (jm_json_get(q, "waiting_months", &v) &&
 	    json_object_get_int(v) > 0)
 		jm_rec_warn(r, _("a waiting period of %d months "
 		    "(待遇等待期) applies"), json_object_get_int(v));
@@ -153,7 +154,7 @@ quote_cells(json_object *q, struct row *w)
 	int64_t fen = 0;
 
 	w->c[3] = cell(q, "item", w->buf[0], sizeof w->buf[0]);
-	json_object_object_get_ex(q, "year", &v);
+	jm_json_get(q, "year", &v);
 	snprintf(w->buf[1], sizeof w->buf[1], "%d", json_object_get_int(v));
 	w->c[4] = w->buf[1];
 	w->c[5] = cell(q, "kind", w->buf[2], sizeof w->buf[2]);
@@ -175,9 +176,9 @@ row_fill(struct jm_rec *r, struct row *w)
 	w->c[0] = w->line;
 	w->c[1] = jm_rec_who(r->obj, w->who, sizeof w->who);
 	w->c[2] = cell(r->obj, "name", w->name, sizeof w->name);
-	if (json_object_object_get_ex(r->obj, "quote", &q) && q)
+	if (jm_json_get(r->obj, "quote", &q) && q)
 		quote_cells(q, w);
-	if (json_object_object_get_ex(r->obj, "error", &e)) {
+	if (jm_json_get(r->obj, "error", &e)) {
 		if (!w->c[3])
 			w->c[3] = cell(e, "item", w->buf[0], sizeof w->buf[0]);
 		w->c[7] = _("error");

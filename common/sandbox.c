@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "jsonio.h"
 #include "opts.h"
 #include "retry.h"
 #include "sandbox.h"
@@ -199,7 +200,7 @@ jm_sb_str(json_object *req, const char *key)
 {
 	json_object *v;
 
-	if (!json_object_object_get_ex(req, key, &v) ||
+	if (!jm_json_get(req, key, &v) ||
 	    !json_object_is_type(v, json_type_string) ||
 	    json_object_get_string_len(v) == 0)
 		return NULL;

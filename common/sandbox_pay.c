@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "jsonio.h"
 #include "money.h"
 #include "person.h"
 #include "payment.h"
@@ -52,8 +53,8 @@ not_open(json_object *q)
 	json_object *w, *f;
 	struct jm_date from;
 
-	return json_object_object_get_ex(q, "window", &w) &&
-	    json_object_object_get_ex(w, "from", &f) &&
+	return jm_json_get(q, "window", &w) &&
+	    jm_json_get(w, "from", &f) &&
 	    jm_parse_date(json_object_get_string(f), &from) == 0 &&
 	    jm_date_cmp(jm_today(), from) < 0;
 }
@@ -127,7 +128,7 @@ parse(json_object *req, struct payreq *r, struct jm_perr *err)
 	r->account = jm_sb_str(req, "account");
 	r->id_no = jm_sb_str(req, "id_no");
 	if (!r->key || strlen(r->key) < 16 || !r->insured || !r->item ||
-	    !r->kind || !r->channel || !json_object_object_get_ex(req, "year",
+	    !r->kind || !r->channel || !jm_json_get(req, "year",
 	    &v) || !json_object_is_type(v, json_type_int) ||
 	    jm_fen_get(req, "amount_fen", &r->amount, msg, sizeof msg) <= 0) {
 		jm_perr_set(err, "BAD_VALUE", _("a payment needs key, "
@@ -228,7 +229,7 @@ agrees(const struct payreq *r, json_object *q, struct jm_perr *err)
 
 	jm_fen_get(q, "due_fen", &due, msg, sizeof msg);
 	jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
-	json_object_object_get_ex(q, "in_window", &v);
+	jm_json_get(q, "in_window", &v);
 	if (due == 0 && paid > 0 && r->grade > 0)
 		jm_perr_set(err, "ALREADY_PAID", _("the pension for %d already "
 		    "totals %s yuan, this grade or more"), r->year,

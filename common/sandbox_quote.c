@@ -311,7 +311,7 @@ year_of(json_object *req, struct jm_date today, struct quote *q,
 	json_object *v;
 
 	q->year = !q->pension && today.m >= 9 ? today.y + 1 : today.y;
-	if (!json_object_object_get_ex(req, "year", &v) || !v)
+	if (!jm_json_get(req, "year", &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) < 2000 ||

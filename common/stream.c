@@ -446,12 +446,12 @@ jm_rec_who(json_object *o, char *buf, size_t sz)
 	char m[40];
 
 	buf[0] = '\0';
-	if (json_object_object_get_ex(o, "id_no", &v) &&
+	if (jm_json_get(o, "id_no", &v) &&
 	    json_object_is_type(v, json_type_string) &&
 	    json_object_get_string_len(v) > 0)
 		snprintf(buf, sz, "%s", jm_mask_id(json_object_get_string(v),
 		    m));
-	else if (json_object_object_get_ex(o, "birth_cert_no", &v) &&
+	else if (jm_json_get(o, "birth_cert_no", &v) &&
 	    json_object_is_type(v, json_type_string))
 		snprintf(buf, sz, _("newborn %s"), json_object_get_string(v));
 	return buf;
@@ -524,12 +524,12 @@ jm_rec_passes(struct jm_rec *r)
 {
 	json_object *e, *t;
 
-	if (!json_object_object_get_ex(r->obj, "error", &e))
+	if (!jm_json_get(r->obj, "error", &e))
 		return 0;
 	/* a line that never was a record has nothing to try again */
 	if (json_object_object_length(r->obj) == 1)
 		return 1;
-	if (json_object_object_get_ex(e, "tool", &t) &&
+	if (jm_json_get(e, "tool", &t) &&
 	    json_object_is_type(t, json_type_string) &&
 	    strcmp(json_object_get_string(t), jm_prog) == 0 &&
 	    !r->failed) {
@@ -545,7 +545,7 @@ jm_rec_passes(struct jm_rec *r)
 static void
 stale(struct jm_rec *r, const char *owns)
 {
-	if (owns && json_object_object_get_ex(r->obj, owns, NULL))
+	if (owns && jm_json_get(r->obj, owns, NULL))
 		json_object_object_add(r->obj, owns, NULL);
 }
 
@@ -651,7 +651,7 @@ emit(const struct jm_step *st, struct jm_rec *r)
 {
 	json_object *v;
 
-	if (st->owns && json_object_object_get_ex(r->obj, st->owns, &v) && !v)
+	if (st->owns && jm_json_get(r->obj, st->owns, &v) && !v)
 		json_object_object_del(r->obj, st->owns);
 	if (st->emit)
 		st->emit(r, st->ctx);
@@ -665,8 +665,8 @@ handle(const struct jm_step *st, struct jm_rec *r)
 	json_object *e, *m;
 
 	if (r->unsaid) {
-		json_object_object_get_ex(r->obj, "error", &e);
-		json_object_object_get_ex(e, "message", &m);
+		jm_json_get(r->obj, "error", &e);
+		jm_json_get(e, "message", &m);
 		jm_rec_say(r, "%s", json_object_get_string(m));
 		r->unsaid = 0;
 	} else if (st->one && !r->failed && !jm_rec_passes(r)) {
