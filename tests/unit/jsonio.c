@@ -128,6 +128,44 @@ interning(void)
 	jm_buf_free(&b);
 }
 
+/* The hashes kept by key address: a key at an address used before for
+ * another key is that key, not the other; what jm_add_new puts in, json-c
+ * finds, and what the reader interned, jm_json_get finds. */
+static void
+hashing(void)
+{
+	static const char rec[] = "{\"id_no\":\"1\",\"name\":\"x\","
+	    "\"a-key-of-more-than-twenty-four-bytes\":2}";
+	json_object *o = jm_json_fast(rec, strlen(rec), JM_JSON_INTERN), *v;
+	json_object *n = json_object_new_object(), *i = json_object_new_int(1);
+	char k[48];
+
+	strcpy(k, "id_no");
+	ok(jm_json_get(o, k, &v) && !strcmp(json_object_get_string(v), "1"),
+	    "a key read, by a buffer");
+	strcpy(k, "name");
+	ok(jm_json_get(o, k, &v) && !strcmp(json_object_get_string(v), "x"),
+	    "another key at the same address: its own value");
+	strcpy(k, "nam");
+	ok(!jm_json_get(o, k, &v) && v == NULL, "a prefix of it: none");
+	strcpy(k, "a-key-of-more-than-twenty-four-bytes");
+	ok(jm_json_get(o, k, &v) && json_object_get_int(v) == 2,
+	    "a long key, hashed each time");
+	ok(jm_json_get(o, "name", NULL), "no value asked");
+	ok(!jm_json_get(NULL, "name", &v) && v == NULL, "no object");
+	ok(!jm_json_get(i, "name", &v) && v == NULL, "not an object");
+	jm_add_new(n, "quote", json_object_new_int(3));
+	jm_add_new(n, "a-key-of-more-than-twenty-four-bytes", NULL);
+	ok(json_object_object_get_ex(n, "quote", &v) &&
+	    json_object_get_int(v) == 3, "jm_add_new's key found by json-c");
+	ok(json_object_object_get_ex(n, "a-key-of-more-than-twenty-four-"
+	    "bytes", &v) && v == NULL, "and a long one, its null");
+	ok(json_object_object_length(n) == 2, "two keys");
+	json_object_put(o);
+	json_object_put(n);
+	json_object_put(i);
+}
+
 static void
 writing(void)
 {
@@ -159,6 +197,7 @@ main(void)
 {
 	reading();
 	interning();
+	hashing();
 	writing();
 	return tap_done();
 }

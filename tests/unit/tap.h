@@ -33,6 +33,9 @@ tap_ok(int c, const char *f, int l, const char *fmt, ...)
 
 static void
 tap_is(const char *got, const char *want, const char *f, int l,
+    const char *what) __attribute__((unused));
+static void
+tap_is(const char *got, const char *want, const char *f, int l,
     const char *what)
 {
 	int c = (got == NULL && want == NULL) ||
