@@ -68,6 +68,10 @@ int jm_sb_name_matches(struct sandbox *, const char *id, const char *name,
     struct jm_perr *);
 /* A number from the meta table. */
 long jm_sb_meta_long(struct sandbox *, const char *key, long def);
+/* The quote of jm_sb_quote for a person the request's own lookup found
+ * already (jm_sb_pay's check of the amount). */
+int jm_sb_quote_for(struct sandbox *, json_object *req,
+    const struct sb_person *, json_object **resp, struct jm_perr *);
 /* What a person owes for a year and item before payments (the default kind). */
 int jm_sb_owed(struct sandbox *, const struct sb_person *, int year,
     const char *item, int64_t *fen, struct jm_perr *);

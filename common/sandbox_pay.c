@@ -272,7 +272,8 @@ requote(struct jm_platform *pl, const struct payreq *r,
 	if (r->grade > 0)
 		json_object_object_add(req, "grade_fen",
 		    json_object_new_int64(r->grade));
-	if ((rc = jm_sb_quote(pl, req, &q, err)) == 0) {
+	/* p is the person of this request: r's insured_id, found once */
+	if ((rc = jm_sb_quote_for(pl->impl, req, p, &q, err)) == 0) {
 		jm_fen_get(q, "paid_fen", &paid, msg, sizeof msg);
 		if ((rc = within_top(r, p, paid, err)) == 0)
 			rc = agrees(r, q, err);

@@ -537,32 +537,41 @@ pension_dates(const struct sb_person *p, struct quote *q)
 }
 
 int
+jm_sb_quote_for(struct sandbox *sb, json_object *req,
+    const struct sb_person *p, json_object **resp, struct jm_perr *err)
+{
+	struct jm_date today = jm_today();
+	struct quote q = {0};
+	struct gap g;
+
+	if (request(req, p, today, &q, err) < 0 || (q.pension ?
+	    pension_owed(p, req, &q, err) : owed(p, &q, err)) < 0)
+		return -1;
+	q.paid = history(sb, p->insured_id, q.year, q.item, &g);
+	if (q.pension)
+		pension_dates(p, &q);
+	else {
+		jm_policy_window(jm_policy(), q.year, p->region, &q.opens,
+		    &q.closes);
+		coverage(p, &q, today, g);
+	}
+	q.in_window = jm_date_cmp(q.opens, today) <= 0 &&
+	    jm_date_cmp(today, q.closes) <= 0;
+	finish(&q, p->insured_id, today);
+	*resp = answer(&q, p);
+	return 0;
+}
+
+int
 jm_sb_quote(struct jm_platform *pl, json_object *req, json_object **resp,
     struct jm_perr *err)
 {
 	struct sandbox *sb = pl->impl;
-	struct jm_date today = jm_today();
 	struct sb_person p;
-	struct quote q = {0};
-	struct gap g;
 
-	if (jm_sb_person(sb, req, &p, err) < 0 ||
-	    request(req, &p, today, &q, err) < 0 || (q.pension ?
-	    pension_owed(&p, req, &q, err) : owed(&p, &q, err)) < 0)
+	if (jm_sb_person(sb, req, &p, err) < 0)
 		return -1;
-	q.paid = history(sb, p.insured_id, q.year, q.item, &g);
-	if (q.pension)
-		pension_dates(&p, &q);
-	else {
-		jm_policy_window(jm_policy(), q.year, p.region, &q.opens,
-		    &q.closes);
-		coverage(&p, &q, today, g);
-	}
-	q.in_window = jm_date_cmp(q.opens, today) <= 0 &&
-	    jm_date_cmp(today, q.closes) <= 0;
-	finish(&q, p.insured_id, today);
-	*resp = answer(&q, &p);
-	return 0;
+	return jm_sb_quote_for(sb, req, &p, resp, err);
 }
 
 int
