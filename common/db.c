@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "util.h"
 
 static void
 configure(void)
@@ -32,4 +33,12 @@ jm_db_open(const char *path, sqlite3 **db)
 	configure();
 	return sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
+char *
+jm_db_text(sqlite3_stmt *st, int i, char *buf, size_t sz)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return jm_strlcpy(buf, t ? (const char *)t : "", sz);
 }

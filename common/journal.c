@@ -257,14 +257,6 @@ bind_known(sqlite3_stmt *st, int i, int known, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-static void
-col(sqlite3_stmt *st, int i, char *buf, size_t sz)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	jm_strlcpy(buf, t ? (const char *)t : "", sz);
-}
-
 #define ATTEMPT_COLS "key, request_hash, id_no, kind, amount_fen, channel, " \
 	"account, quote_id, state, order_id, txn_id, paid_at, error_code, " \
 	"endpoint, person, year, item, created_at, grade_fen"
@@ -274,24 +266,24 @@ static void
 attempt(sqlite3_stmt *st, struct jm_attempt *a)
 {
 	memset(a, 0, sizeof *a);
-	col(st, 0, a->key, sizeof a->key);
-	col(st, 1, a->hash, sizeof a->hash);
-	col(st, 2, a->id_no, sizeof a->id_no);
-	col(st, 3, a->kind, sizeof a->kind);
+	jm_db_text(st, 0, a->key, sizeof a->key);
+	jm_db_text(st, 1, a->hash, sizeof a->hash);
+	jm_db_text(st, 2, a->id_no, sizeof a->id_no);
+	jm_db_text(st, 3, a->kind, sizeof a->kind);
 	a->amount = sqlite3_column_int64(st, 4);
-	col(st, 5, a->channel, sizeof a->channel);
-	col(st, 6, a->account, sizeof a->account);
-	col(st, 7, a->quote_id, sizeof a->quote_id);
-	col(st, 8, a->state, sizeof a->state);
-	col(st, 9, a->order_id, sizeof a->order_id);
-	col(st, 10, a->txn_id, sizeof a->txn_id);
-	col(st, 11, a->paid_at, sizeof a->paid_at);
-	col(st, 12, a->code, sizeof a->code);
-	col(st, 13, a->endpoint, sizeof a->endpoint);
-	col(st, 14, a->person, sizeof a->person);
+	jm_db_text(st, 5, a->channel, sizeof a->channel);
+	jm_db_text(st, 6, a->account, sizeof a->account);
+	jm_db_text(st, 7, a->quote_id, sizeof a->quote_id);
+	jm_db_text(st, 8, a->state, sizeof a->state);
+	jm_db_text(st, 9, a->order_id, sizeof a->order_id);
+	jm_db_text(st, 10, a->txn_id, sizeof a->txn_id);
+	jm_db_text(st, 11, a->paid_at, sizeof a->paid_at);
+	jm_db_text(st, 12, a->code, sizeof a->code);
+	jm_db_text(st, 13, a->endpoint, sizeof a->endpoint);
+	jm_db_text(st, 14, a->person, sizeof a->person);
 	a->year = sqlite3_column_int(st, 15);
-	col(st, 16, a->item, sizeof a->item);
-	col(st, 17, a->created_at, sizeof a->created_at);
+	jm_db_text(st, 16, a->item, sizeof a->item);
+	jm_db_text(st, 17, a->created_at, sizeof a->created_at);
 	a->grade = sqlite3_column_int64(st, 18);
 }
 
@@ -467,11 +459,11 @@ jm_journal_receipt(struct jm_journal *j, const char *order,
 			fail(j);
 		return 0;
 	}
-	col(st, 0, r->receipt_no, sizeof r->receipt_no);
-	col(st, 1, r->path, sizeof r->path);
-	col(st, 2, r->sha256, sizeof r->sha256);
-	col(st, 3, r->verify_code, sizeof r->verify_code);
-	col(st, 4, r->issued_at, sizeof r->issued_at);
+	jm_db_text(st, 0, r->receipt_no, sizeof r->receipt_no);
+	jm_db_text(st, 1, r->path, sizeof r->path);
+	jm_db_text(st, 2, r->sha256, sizeof r->sha256);
+	jm_db_text(st, 3, r->verify_code, sizeof r->verify_code);
+	jm_db_text(st, 4, r->issued_at, sizeof r->issued_at);
 	r->size = sqlite3_column_int64(st, 5);
 	r->mtime_ns = sqlite3_column_int64(st, 6);
 	r->amount = sqlite3_column_int64(st, 7);

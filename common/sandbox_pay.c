@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "db.h"
 #include "jsonio.h"
 #include "money.h"
 #include "person.h"
@@ -292,7 +293,7 @@ payer_phone(struct sandbox *sb, const char *payer, char *buf, size_t sz)
 	buf[0] = '\0';
 	sqlite3_bind_text(st, 1, payer, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, sz, "%s", sqlite3_column_text(st, 0));
+		jm_db_text(st, 0, buf, sz);
 	sqlite3_reset(st);
 	return buf;
 }

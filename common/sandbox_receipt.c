@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "receipt.h"
 #include "region.h"
 #include "sandbox.h"
@@ -121,14 +122,6 @@ jm_sb_public_key(struct jm_platform *pl, json_object *req, json_object **resp,
 	return 0;
 }
 
-static void
-col(sqlite3_stmt *st, int i, char *buf, size_t sz)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(buf, sz, "%s", t ? (const char *)t : "");
-}
-
 /* The receipt's facts from the payment, its person and its payer. */
 static int
 facts(struct sandbox *sb, const char *order, const char *payer,
@@ -151,19 +144,19 @@ facts(struct sandbox *sb, const char *order, const char *payer,
 		    "payer: a receipt is fetched by whoever paid"), order);
 		return -1;
 	}
-	col(st, 0, r->order_id, sizeof r->order_id);
+	jm_db_text(st, 0, r->order_id, sizeof r->order_id);
 	r->year = sqlite3_column_int(st, 1);
-	col(st, 2, r->item, sizeof r->item);
+	jm_db_text(st, 2, r->item, sizeof r->item);
 	r->amount = sqlite3_column_int64(st, 3);
-	col(st, 4, r->channel, sizeof r->channel);
-	col(st, 5, r->txn_id, sizeof r->txn_id);
-	col(st, 6, r->paid_at, sizeof r->paid_at);
-	col(st, 7, r->insured_id, sizeof r->insured_id);
-	col(st, 8, r->insured_name, sizeof r->insured_name);
-	col(st, 9, r->insured_id_no, sizeof r->insured_id_no);
-	col(st, 10, region, sizeof region);
-	col(st, 11, r->payer_name, sizeof r->payer_name);
-	col(st, 12, r->payer_id, sizeof r->payer_id);
+	jm_db_text(st, 4, r->channel, sizeof r->channel);
+	jm_db_text(st, 5, r->txn_id, sizeof r->txn_id);
+	jm_db_text(st, 6, r->paid_at, sizeof r->paid_at);
+	jm_db_text(st, 7, r->insured_id, sizeof r->insured_id);
+	jm_db_text(st, 8, r->insured_name, sizeof r->insured_name);
+	jm_db_text(st, 9, r->insured_id_no, sizeof r->insured_id_no);
+	jm_db_text(st, 10, region, sizeof region);
+	jm_db_text(st, 11, r->payer_name, sizeof r->payer_name);
+	jm_db_text(st, 12, r->payer_id, sizeof r->payer_id);
 	sqlite3_reset(st);
 	city = jm_region_city(region);
 	snprintf(r->office_code, sizeof r->office_code, "%.4s00", region);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "jsonio.h"
 #include "person.h"
 #include "sandbox.h"
@@ -67,7 +68,7 @@ aid_of(struct sandbox *sb, const struct jm_person *p, char *buf, size_t sz)
 	sqlite3_bind_text(st, 1, p->id.no, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return NULL;
-	return jm_strlcpy(buf, (const char *)sqlite3_column_text(st, 0), sz);
+	return jm_db_text(st, 0, buf, sz);
 }
 
 static int
@@ -173,10 +174,9 @@ newborn(struct sandbox *sb, struct jm_person *p, json_object **resp,
 		    "is not registered: register the guardian first"));
 		return -1;
 	}
-	snprintf(guardian, sizeof guardian, "%s", sqlite3_column_text(st, 0));
+	jm_db_text(st, 0, guardian, sizeof guardian);
 	if (!p->region[0])
-		snprintf(p->region, sizeof p->region, "%s",
-		    sqlite3_column_text(st, 2));
+		jm_db_text(st, 2, p->region, sizeof p->region);
 	return insert(sb, p, guardian, resp, err);
 }
 
@@ -209,14 +209,6 @@ jm_sb_register(struct jm_platform *pl, json_object *req, json_object **resp,
 
 #define FULL_COLS "insured_id, id_no, name, region, category, aid, " \
 	"birth_date, registered_at"
-
-static void
-copy_col(sqlite3_stmt *st, int col, char *buf, size_t sz)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	jm_strlcpy(buf, t ? (const char *)t : "", sz);
-}
 
 /*
  * The row numbered as an insured_id ends: insert() makes it the region
@@ -297,14 +289,14 @@ jm_sb_person(struct sandbox *sb, json_object *req, struct sb_person *p,
 	st = ins ? by_row(sb, ins) : NULL;
 	if (!st && !(st = by_key(sb, ins, id, err)))
 		return -1;
-	copy_col(st, 0, p->insured_id, sizeof p->insured_id);
-	copy_col(st, 1, p->id_no, sizeof p->id_no);
-	copy_col(st, 2, p->name, sizeof p->name);
-	copy_col(st, 3, p->region, sizeof p->region);
-	copy_col(st, 4, p->category, sizeof p->category);
-	copy_col(st, 5, p->aid, sizeof p->aid);
-	copy_col(st, 6, p->birth_date, sizeof p->birth_date);
-	copy_col(st, 7, p->registered_at, sizeof p->registered_at);
+	jm_db_text(st, 0, p->insured_id, sizeof p->insured_id);
+	jm_db_text(st, 1, p->id_no, sizeof p->id_no);
+	jm_db_text(st, 2, p->name, sizeof p->name);
+	jm_db_text(st, 3, p->region, sizeof p->region);
+	jm_db_text(st, 4, p->category, sizeof p->category);
+	jm_db_text(st, 5, p->aid, sizeof p->aid);
+	jm_db_text(st, 6, p->birth_date, sizeof p->birth_date);
+	jm_db_text(st, 7, p->registered_at, sizeof p->registered_at);
 	sqlite3_reset(st);
 	return 0;
 }

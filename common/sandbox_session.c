@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db.h"
 #include "identity.h"
 #include "person.h"
 #include "sandbox.h"
@@ -42,10 +43,8 @@ session_of(struct sandbox *sb, const char *token)
 	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found) {
-		jm_strlcpy(sb->auth.payer, (const char *)sqlite3_column_text(st,
-		    0), sizeof sb->auth.payer);
-		jm_strlcpy(sb->auth.expires, (const char *)
-		    sqlite3_column_text(st, 1), sizeof sb->auth.expires);
+		jm_db_text(st, 0, sb->auth.payer, sizeof sb->auth.payer);
+		jm_db_text(st, 1, sb->auth.expires, sizeof sb->auth.expires);
 		sb->auth.ended = sqlite3_column_int(st, 2);
 		sb->auth.known = strlen(token) < sizeof sb->auth.token;
 		jm_strlcpy(sb->auth.token, token, sizeof sb->auth.token);
