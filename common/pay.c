@@ -611,8 +611,8 @@ jm_pay_plan(const struct jm_pay *pay, const struct jm_rec *r, int64_t *amount,
 		return _("skip (past --max-total)");
 	default:
 		*amount = 0;
-		return r->failed || jm_json_get(r->obj, "error",
-		    NULL) ? _("error") : _("pass");
+		return r->failed || jm_json_get(r->obj, "error", NULL) ?
+		    _("error") : _("pass");
 	}
 }
 

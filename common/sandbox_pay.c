@@ -129,8 +129,8 @@ parse(json_object *req, struct payreq *r, struct jm_perr *err)
 	r->account = jm_sb_str(req, "account");
 	r->id_no = jm_sb_str(req, "id_no");
 	if (!r->key || strlen(r->key) < 16 || !r->insured || !r->item ||
-	    !r->kind || !r->channel || !jm_json_get(req, "year",
-	    &v) || !json_object_is_type(v, json_type_int) ||
+	    !r->kind || !r->channel || !jm_json_get(req, "year", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
 	    jm_fen_get(req, "amount_fen", &r->amount, msg, sizeof msg) <= 0) {
 		jm_perr_set(err, "BAD_VALUE", _("a payment needs key, "
 		    "insured_id, year, item, kind, amount_fen and channel"));

@@ -31,8 +31,8 @@ named(const char *category)
 /* Whether the environment leaves messages in the C locale, C.UTF-8
  * included, with no LANGUAGE list that gettext would still follow under
  * C.UTF-8. Then jm translates nothing, and loading the locale (the
- * archive, the alias file, C.utf8's tables: some 20 system calls, a
- * sixth of a start here) would change nothing jm does: the characters
+ * archive, the alias file, C.utf8's tables: 29 system calls, an
+ * eighth of a start here) would change nothing jm does: the characters
  * of LC_CTYPE serve only to convert a translation, and jm classifies
  * characters as ASCII bytes (isdigit on an ID number) whatever the
  * locale. */
