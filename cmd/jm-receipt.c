@@ -161,11 +161,14 @@ begin(void *ctx)
 	jm_platform_begin(R.p);
 }
 
+/* The platform's receipts first, then our index of them: an index never
+ * names a receipt the platform rolled back. */
 static void
 commit(void *ctx)
 {
 	(void)ctx;
 	jm_platform_commit(R.p);
+	jm_receipts_commit(R.rs);
 }
 
 static void

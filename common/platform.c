@@ -197,6 +197,12 @@ jm_platform_batch(const struct jm_platform *p, size_t local)
 	return p && !strcmp(p->ops->kind, "sandbox") ? local : 0;
 }
 
+size_t
+jm_platform_part(const struct jm_platform *p)
+{
+	return jm_platform_batch(p, 1) ? 1 : 4 * (size_t)jm_opts.jobs;
+}
+
 void
 jm_platform_close(struct jm_platform *p)
 {
@@ -272,8 +278,24 @@ jm_calls_start(struct jm_calls *c, struct jm_rec *base, size_t n)
 	memset(c->err, 0, n * sizeof *c->err);
 }
 
+static void
+run_parts(struct jm_platform *p, const char *op, struct jm_calls *c,
+    json_object **req, size_t part, void (*each)(void *, size_t), void *arg)
+{
+	size_t i, j, m;
+
+	for (i = 0; i < c->n; i += m) {
+		m = c->n - i < part ? c->n - i : part;
+		jm_call_many(p, op, req + i, c->resp + i, c->err + i, m);
+		for (j = i; each && j < i + m; j++)
+			if (req[j])
+				each(arg, j);
+	}
+}
+
 void
-jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
+jm_calls_run_parts(struct jm_platform *p, const char *op, struct jm_calls *c,
+    size_t part, void (*each)(void *, size_t), void *arg)
 {
 	json_object **held = jm_calloc(c->n, sizeof *held);
 	size_t i, k = 0;
@@ -284,14 +306,20 @@ jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
 			c->req[i] = NULL;
 			k++;
 		}
-	jm_call_many(p, op, c->req, c->resp, c->err, c->n);
+	run_parts(p, op, c, c->req, part ? part : c->n, each, arg);
 	if (k) {
-		jm_call_many(p, op, held, c->resp, c->err, c->n);
+		run_parts(p, op, c, held, c->n, each, arg);
 		for (i = 0; i < c->n; i++)
 			if (held[i])
 				c->req[i] = held[i];
 	}
 	free(held);
+}
+
+void
+jm_calls_run(struct jm_platform *p, const char *op, struct jm_calls *c)
+{
+	jm_calls_run_parts(p, op, c, 0, NULL, NULL);
 }
 
 size_t

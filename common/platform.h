@@ -92,6 +92,10 @@ void jm_platform_close(struct jm_platform *);
  * is waited for whole before the next one starts).
  */
 size_t jm_platform_batch(const struct jm_platform *, size_t local);
+/* The calls to make at a time when their answers are worked on beside
+ * the next ones (jm_calls_run_parts): one on the embedded sandbox, which
+ * answers each at once; four rounds of --jobs over HTTP. */
+size_t jm_platform_part(const struct jm_platform *);
 /* Batches: begin, any operations, commit; dies when a commit fails. A
  * batch that only reads does not hold the platform's write lock. */
 void jm_platform_begin(struct jm_platform *);
@@ -124,6 +128,12 @@ void jm_calls_start(struct jm_calls *, struct jm_rec *base, size_t n);
  * or made up (reconciliation's). */
 size_t jm_calls_index(const struct jm_calls *, const struct jm_rec *);
 void jm_calls_run(struct jm_platform *, const char *op, struct jm_calls *);
+/* The same, part calls at a time (0: all), each(arg, i) as soon as the
+ * call i has answered, before the next part is sent; the held ones
+ * (later) go last. */
+void jm_calls_run_parts(struct jm_platform *, const char *op,
+    struct jm_calls *, size_t part, void (*each)(void *, size_t),
+    void *arg);
 /* The answer for a record: 0 and *resp (the caller takes it), -1 and
  * *err, or 1 when it sent nothing. */
 int jm_calls_answer(struct jm_calls *, const struct jm_rec *,

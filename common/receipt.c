@@ -1,6 +1,7 @@
 /* receipt.c - reading and verifying receipts with libxml2: bounded input,
  * no network, no DTD, no entities, the schema, then the signature */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,12 @@
 #include "util.h"
 
 static xmlSchemaPtr schema;
-static char schema_err[256];
+
+/* The first error libxml2 reports while checking a document: each thread
+ * that checks one routes them to a buffer of its call. */
+struct first_err {
+	char s[256];
+};
 
 /* No document may make libxml2 read a file or the network. */
 static xmlParserInputPtr
@@ -32,27 +38,27 @@ deny_all(const char *url, const char *id, xmlParserCtxtPtr ctx)
 static void
 quiet(void *ctx, const xmlError *e)
 {
+	struct first_err *fe = ctx;
 	char line[1024];
 
-	(void)ctx;
-	if (!e || !e->message || schema_err[0])
+	if (!fe || !e || !e->message || fe->s[0])
 		return;
 	snprintf(line, sizeof line, "line %d: %.*s", e->line,
 	    (int)strcspn(e->message, "\n"), e->message);
-	jm_terminal_text(line, schema_err, sizeof schema_err);
+	jm_terminal_text(line, fe->s, sizeof fe->s);
 }
 
-/* The schema from share/, read by us, so the loader can deny all. */
+/* The schema from share/, read by us, so the loader can deny all; once,
+ * whichever thread checks first (libxml2's schema parser is not
+ * reentrant; validating with the parsed schema is). */
 static void
-init(void)
+init_once(void)
 {
 	char *path, *text;
 	xmlSchemaParserCtxtPtr pc;
 	size_t n;
 	FILE *f;
 
-	if (schema)
-		return;
 	xmlInitParser();
 	xmlSetExternalEntityLoader(deny_all);
 	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)quiet);
@@ -68,6 +74,14 @@ init(void)
 	xmlSchemaFreeParserCtxt(pc);
 	free(text);
 	free(path);
+}
+
+static void
+init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, init_once);
 }
 
 static xmlNodePtr
@@ -139,17 +153,17 @@ fields(xmlNodePtr c, struct jm_receipt *r)
 }
 
 static int
-valid(xmlDocPtr d, char *msg, size_t sz)
+valid(xmlDocPtr d, struct first_err *fe, char *msg, size_t sz)
 {
 	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
 	int rc;
 
-	schema_err[0] = '\0';
+	fe->s[0] = '\0';
 	rc = vc ? xmlSchemaValidateDoc(vc, d) : -1;
 	xmlSchemaFreeValidCtxt(vc);
 	if (rc != 0)
 		snprintf(msg, sz, _("does not follow receipt.xsd (%s)"),
-		    schema_err[0] ? schema_err : "?");
+		    fe->s[0] ? fe->s : "?");
 	return rc == 0;
 }
 
@@ -197,16 +211,10 @@ signed_by(const char *doc, size_t len, xmlNodePtr content, xmlNodePtr sig,
 	return 1;
 }
 
-int
-jm_receipt_verify(const char *doc, size_t len, const char *pub,
-    struct jm_receipt *r, char *msg, size_t sz)
+/* The bytes, before any parser: the size, no binary, no DTD or entity. */
+static int
+readable(const char *doc, size_t len, char *msg, size_t sz)
 {
-	xmlDocPtr d;
-	xmlNodePtr root;
-	int ok = 0;
-
-	init();
-	memset(r, 0, sizeof *r);
 	if (len > JM_RECEIPT_MAX_SIZE) {
 		snprintf(msg, sz, _("larger than %d bytes: not a receipt"),
 		    JM_RECEIPT_MAX_SIZE);
@@ -223,24 +231,48 @@ jm_receipt_verify(const char *doc, size_t len, const char *pub,
 		    "refused unread"));
 		return 0;
 	}
+	return 1;
+}
+
+/* Parsed, held to the schema, its signature checked. libxml2 reports to
+ * the handler of the calling thread: to fe, while this runs. */
+static int
+genuine(const char *doc, size_t len, const char *pub, struct jm_receipt *r,
+    char *msg, size_t sz)
+{
+	struct first_err fe = {""};
+	xmlDocPtr d;
+	xmlNodePtr root;
+	int ok = 0;
+
+	xmlSetStructuredErrorFunc(&fe, (xmlStructuredErrorFunc)quiet);
 	/* never XML_PARSE_NOENT, DTDLOAD or HUGE */
 	d = xmlReadMemory(doc, (int)len, "receipt.xml", NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!d) {
+	if (!d)
 		snprintf(msg, sz, _("not well-formed XML"));
-		return 0;
-	}
-	root = xmlDocGetRootElement(d);
 	/* a DTD in an encoding the byte search above cannot read */
-	if (d->intSubset || d->extSubset)
+	else if (d->intSubset || d->extSubset)
 		snprintf(msg, sz, _("a receipt has no DTD and no entities: "
 		    "refused"));
-	else if (valid(d, msg, sz) && signed_by(doc, len, child(root,
-	    "content"), child(root, "signature"), pub, msg, sz)) {
+	else if (valid(d, &fe, msg, sz) && (root = xmlDocGetRootElement(d)) &&
+	    signed_by(doc, len, child(root, "content"), child(root,
+	    "signature"), pub, msg, sz)) {
 		fields(child(root, "content"), r);
 		attr(child(root, "signature"), "key", r->key, sizeof r->key);
 		ok = 1;
 	}
 	xmlFreeDoc(d);
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)quiet);
 	return ok;
+}
+
+int
+jm_receipt_verify(const char *doc, size_t len, const char *pub,
+    struct jm_receipt *r, char *msg, size_t sz)
+{
+	init();
+	memset(r, 0, sizeof *r);
+	return readable(doc, len, msg, sz) && genuine(doc, len, pub, r, msg,
+	    sz);
 }

@@ -17,6 +17,22 @@
 #include "session.h"
 #include "sm2.h"
 #include "util.h"
+#include "work.h"
+
+/* A receipt the batch fetched, checked by a worker while the next ones
+ * are fetched: genuine, for this payment, stored. */
+struct check {
+	struct jm_receipts *rs;
+	struct jm_stored *s;	/* where it was stored */
+	const char *order;	/* the record's, alive as long as the batch */
+	int64_t amount;
+	char *xml;		/* the document, freed once checked */
+	struct jm_receipt rc;
+	enum { C_NONE, C_QUEUED, C_INVALID, C_MISMATCH, C_FAILED, C_STORED }
+	    state;
+	int err;		/* errno, when it could not be stored */
+	char msg[512];
+};
 
 struct jm_receipts {
 	struct jm_calls calls;	/* a batch's receipts, fetched at once */
@@ -25,11 +41,17 @@ struct jm_receipts {
 	struct jm_journal *j;
 	char *dir, *keyfile, *pub, fp[65];
 	char path[4096];
-	/* what the batch's prefetch found stored: one reading of each file */
+	/* what the batch's prefetch found stored: one reading of each file;
+	 * and what it stored */
 	struct jm_stored *memo;
-	signed char *memo_ok;	/* 1 stored and the same, 0 not, -1 unread */
+	signed char *memo_ok;	/* 1 stored and the same, 0 not, -1 unread,
+				   2 the same and its time to keep, 3 stored
+				   now and not in the index yet */
+	struct check *chk;
 	size_t memo_cap;
+	struct jm_work *work;
 	struct jm_buf doc;	/* a stored receipt read back, reused */
+	char kept_fp[65];	/* the key kept in keys/ */
 };
 
 const char *
@@ -117,6 +139,8 @@ jm_receipts_free(struct jm_receipts *rs)
 {
 	if (!rs)
 		return;
+	jm_work_free(rs->work);
+	jm_receipts_commit(rs);
 	jm_journal_close(rs->j);
 	jm_calls_free(&rs->calls);
 	if (rs->own_p)
@@ -126,6 +150,7 @@ jm_receipts_free(struct jm_receipts *rs)
 	free(rs->pub);
 	free(rs->memo);
 	free(rs->memo_ok);
+	free(rs->chk);
 	jm_buf_free(&rs->doc);
 	free(rs);
 }
@@ -182,13 +207,13 @@ set_past(int fd)
 	return futimens(fd, t);
 }
 
-/* Write a file whole: a temporary name, fsync, rename; mode 0600. With st,
- * the file is given a time in the past (set_past) and *st is what it then
- * is. */
+/* Write a file whole: a temporary name (of the thread: the batch's checks
+ * store theirs at once), fsync, rename; mode 0600. With st, the file is
+ * given a time in the past (set_past) and *st is what it then is. */
 static int
 write_file(const char *path, const char *data, size_t len, struct stat *st)
 {
-	char *tmp = jm_asprintf("%s.%ld.tmp", path, (long)getpid());
+	char *tmp = jm_asprintf("%s.%ld.tmp", path, (long)gettid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc = -1;
 
@@ -208,12 +233,17 @@ write_file(const char *path, const char *data, size_t len, struct stat *st)
 static void
 keep_key(struct jm_receipts *rs)
 {
-	char *dir = jm_path(JM_DIR_DATA, "keys"), *path;
+	char *dir, *path;
 
+	if (!strcmp(rs->kept_fp, rs->fp))
+		return;
+	dir = jm_path(JM_DIR_DATA, "keys");
 	path = jm_asprintf("%s/%s.pem", dir, rs->fp);
 	if (access(path, F_OK) < 0 && (jm_mkdirs(dir) < 0 ||
 	    write_file(path, rs->pub, strlen(rs->pub), NULL) < 0))
 		jm_warn(_("%s: %s"), path, strerror(errno));
+	else
+		memcpy(rs->kept_fp, rs->fp, sizeof rs->kept_fp);
 	free(path);
 	free(dir);
 }
@@ -345,18 +375,24 @@ receipt_request(struct jm_receipts *rs, const char *order)
 	return req;
 }
 
-/* The files the prefetch read and found good, their size and time kept in
- * the index (one transaction for the batch) for the next run. */
+/* The batch's rows of the index, in one transaction: those the prefetch
+ * read and found good (2: their size and time kept for the next run), or
+ * those stored since (3). */
 static void
-remember(struct jm_receipts *rs, size_t n)
+index_memo(struct jm_receipts *rs, signed char which)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < n; i++)
-		if (rs->memo_ok[i] == 2) {
+	for (i = 0; i < rs->calls.n; i++)
+		if (rs->memo_ok[i] == which) {
 			if (k++ == 0)
 				jm_journal_begin(journal(rs));
-			jm_journal_receipt_seen(journal(rs), &rs->memo[i]);
+			if (which == 2)
+				jm_journal_receipt_seen(journal(rs),
+				    &rs->memo[i]);
+			else
+				jm_journal_receipt_put(journal(rs),
+				    &rs->memo[i]);
 			rs->memo_ok[i] = 1;
 		}
 	if (k)
@@ -364,59 +400,15 @@ remember(struct jm_receipts *rs, size_t n)
 }
 
 void
-jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
+jm_receipts_commit(struct jm_receipts *rs)
 {
-	const char *order;
-	int64_t amount;
-	size_t i;
-
-	jm_calls_start(&rs->calls, r, n);
-	if (n > rs->memo_cap) {
-		rs->memo = jm_realloc(rs->memo, n * sizeof *rs->memo);
-		rs->memo_ok = jm_realloc(rs->memo_ok, n);
-		rs->memo_cap = n;
-	}
-	if (n > 0)	/* reconciliation may ask for none: no buffer yet */
-		memset(rs->memo_ok, -1, n);
-	jm_journal_read(journal(rs));	/* one read transaction, not n */
-	for (i = 0; i < n; i++)
-		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
-		    &amount, 0) > 0 && !(rs->memo_ok[i] = (signed char)
-		    still_stored(rs, order, &rs->memo[i])))
-			rs->calls.req[i] = receipt_request(rs, order);
-	jm_journal_commit(journal(rs));
-	remember(rs, n);
-	jm_calls_run(platform(rs), "receipt", &rs->calls);
+	index_memo(rs, 3);
 }
 
-/* The document: fetched with the batch, or now. */
-static char *
-fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
-{
-	json_object *req, *resp = NULL, *v;
-	struct jm_perr one = {0}, *err = &one;
-	char *xml = NULL;
-	int rc = jm_calls_answer(&rs->calls, r, &resp, &err);
-
-	if (rc > 0) {
-		req = receipt_request(rs, order);
-		rc = jm_call(platform(rs), "receipt", req, &resp, err);
-		json_object_put(req);
-	}
-	if (rc < 0) {
-		if (err->temporary)
-			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err->code, "%s", err->msg);
-	} else if (json_object_object_get_ex(resp, "xml", &v))
-		xml = jm_strdup(json_object_get_string(v));
-	json_object_put(resp);
-	return xml;
-}
-
-/* A verified document, kept under DIR/YEAR/RECEIPT_NO.xml (never an ID
- * number in a file name) and in the index. */
+/* A verified document, for this payment, kept under DIR/YEAR/RECEIPT_NO.xml
+ * (never an ID number in a file name); what the index will say in *s. */
 static int
-keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
+store(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
     struct jm_stored *s)
 {
 	char *dir = jm_asprintf("%s/%d", rs->dir, rc->year);
@@ -437,19 +429,162 @@ keep(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
 		s->size = st.st_size;
 		s->mtime_ns = mtime_ns(&st);
 		s->amount = rc->amount;
-		jm_journal_receipt_put(journal(rs), s);
 	}
 	return ok ? 0 : -1;
+}
+
+/* A check's work, on a worker or at once: the signature, the payment, the
+ * file. */
+static void
+check(void *arg)
+{
+	struct check *c = arg;
+
+	if (jm_receipt_verify(c->xml, strlen(c->xml), c->rs->pub, &c->rc,
+	    c->msg, sizeof c->msg) != 1)
+		c->state = C_INVALID;
+	else if (strcmp(c->rc.order_id, c->order) ||
+	    c->rc.amount != c->amount)
+		c->state = C_MISMATCH;
+	else if (store(c->rs, c->xml, &c->rc, c->s) < 0) {
+		c->err = errno;
+		c->state = C_FAILED;
+	} else
+		c->state = C_STORED;
+	free(c->xml);
+	c->xml = NULL;
+}
+
+/* A receipt the platform answered with, checked beside the next fetches. */
+static void
+queue_check(void *arg, size_t i)
+{
+	struct jm_receipts *rs = arg;
+	struct check *c = &rs->chk[i];
+	json_object *v;
+
+	if (!rs->calls.err[i].code && json_object_object_get_ex(
+	    rs->calls.resp[i], "xml", &v) && json_object_is_type(v,
+	    json_type_string)) {
+		c->xml = jm_strdup(json_object_get_string(v));
+		c->state = C_QUEUED;
+		jm_work_add(rs->work, check, c);
+	}
+}
+
+void
+jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
+{
+	const char *order;
+	int64_t amount;
+	char msg[512];
+	size_t i, k = 0;
+
+	jm_receipts_commit(rs);		/* a batch its caller did not */
+	jm_calls_start(&rs->calls, r, n);
+	if (n > rs->memo_cap) {
+		rs->memo = jm_realloc(rs->memo, n * sizeof *rs->memo);
+		rs->memo_ok = jm_realloc(rs->memo_ok, n);
+		rs->chk = jm_realloc(rs->chk, n * sizeof *rs->chk);
+		rs->memo_cap = n;
+	}
+	if (n > 0)	/* reconciliation may ask for none: no buffer yet */
+		memset(rs->memo_ok, -1, n);
+	jm_journal_read(journal(rs));	/* one read transaction, not n */
+	for (i = 0; i < n; i++) {
+		rs->chk[i].state = C_NONE;
+		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
+		    &amount, 0) > 0 && !(rs->memo_ok[i] = (signed char)
+		    still_stored(rs, order, &rs->memo[i]))) {
+			rs->calls.req[i] = receipt_request(rs, order);
+			rs->chk[i] = (struct check){.rs = rs, .s = &rs->memo[i],
+			    .order = order, .amount = amount};
+			k++;
+		}
+	}
+	jm_journal_commit(journal(rs));
+	index_memo(rs, 2);
+	/* with the key at hand, each answer is checked while the next are
+	 * fetched (the platform signs, we verify: two processors' work);
+	 * without, each record says why */
+	if (!k || !platform_key(rs, msg, sizeof msg)) {
+		jm_calls_run(platform(rs), "receipt", &rs->calls);
+		return;
+	}
+	if (!rs->work)
+		rs->work = jm_work_new();
+	jm_calls_run_parts(platform(rs), "receipt", &rs->calls,
+	    jm_platform_part(platform(rs)), queue_check, rs);
+	jm_work_wait(rs->work);
+}
+
+/* The document: fetched with the batch, or now. */
+static char *
+fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
+{
+	json_object *req, *resp = NULL, *v;
+	struct jm_perr one = {0}, *err = &one;
+	char *xml = NULL;
+	int rc = jm_calls_answer(&rs->calls, r, &resp, &err);
+
+	if (rc > 0) {
+		req = receipt_request(rs, order);
+		rc = jm_call(platform(rs), "receipt", req, &resp, err);
+		json_object_put(req);
+	}
+	if (rc < 0) {
+		if (err->temporary)
+			jm_exit_note(JM_EXIT_TEMP);
+		jm_rec_error(r, err->code, "%s", err->msg);
+	} else if (json_object_object_get_ex(resp, "xml", &v) &&
+	    json_object_is_type(v, json_type_string))
+		xml = jm_strdup(json_object_get_string(v));
+	else
+		jm_rec_error(r, "BAD_RESPONSE", _("the platform answered "
+		    "without the receipt's document"));
+	json_object_put(resp);
+	return xml;
+}
+
+/* What a check found, said on the record; a receipt stored goes into the
+ * index with the batch (memo 3), or at once (a record of none). */
+static const char *
+checked(struct jm_receipts *rs, struct jm_rec *r, struct check *c, size_t i)
+{
+	switch (c->state) {
+	case C_INVALID:
+		jm_rec_error(r, "RECEIPT_INVALID", _("the platform's receipt "
+		    "is not genuine: %s"), c->msg);
+		return NULL;
+	case C_MISMATCH:
+		jm_rec_error(r, "RECEIPT_MISMATCH", _("the receipt is for order "
+		    "%s, %lld fen, not this payment"), c->rc.order_id,
+		    (long long)c->rc.amount);
+		return NULL;
+	case C_STORED:
+		break;
+	default:
+		jm_die("%s: %s", c->s->path, strerror(c->err));
+	}
+	if (i != (size_t)-1 && c->s == &rs->memo[i])
+		rs->memo_ok[i] = 3;
+	else
+		jm_journal_receipt_put(journal(rs), c->s);
+	keep_key(rs);
+	add_key(r, c->s);
+	snprintf(rs->path, sizeof rs->path, "%s", c->s->path);
+	return rs->path;
 }
 
 const char *
 jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
 {
-	struct jm_receipt rc;
+	struct check now;
 	struct jm_stored s;
 	const char *order;
-	char msg[512], *xml;
+	char msg[512];
 	int64_t amount;
+	size_t i;
 
 	if (paid_order(r, &order, &amount, 1) <= 0)
 		return NULL;	/* nothing paid: no receipt, passed on */
@@ -465,31 +600,19 @@ jm_receipts_one(struct jm_receipts *rs, struct jm_rec *r)
 		snprintf(rs->path, sizeof rs->path, "%s", s.path);
 		return rs->path;
 	}
+	i = jm_calls_index(&rs->calls, r);
+	if (i != (size_t)-1 && rs->chk[i].state > C_QUEUED)
+		return checked(rs, r, &rs->chk[i], i);
 	if (!platform_key(rs, msg, sizeof msg)) {
 		jm_rec_error(r, "RECEIPT_INVALID", "%s", msg);
 		return NULL;
 	}
-	if (!(xml = fetch(rs, r, order)))
+	now = (struct check){.rs = rs, .s = &s, .order = order, .amount =
+	    amount};
+	if (!(now.xml = fetch(rs, r, order)))
 		return NULL;
-	if (jm_receipt_verify(xml, strlen(xml), rs->pub, &rc, msg,
-	    sizeof msg) != 1)
-		jm_rec_error(r, "RECEIPT_INVALID", _("the platform's receipt "
-		    "is not genuine: %s"), msg);
-	else if (strcmp(rc.order_id, order) || rc.amount != amount)
-		jm_rec_error(r, "RECEIPT_MISMATCH", _("the receipt is for order "
-		    "%s, %lld fen, not this payment"), rc.order_id,
-		    (long long)rc.amount);
-	else if (keep(rs, xml, &rc, &s) < 0)
-		jm_die("%s: %s", s.path, strerror(errno));
-	else {
-		keep_key(rs);
-		add_key(r, &s);
-		snprintf(rs->path, sizeof rs->path, "%s", s.path);
-		free(xml);
-		return rs->path;
-	}
-	free(xml);
-	return NULL;
+	check(&now);
+	return checked(rs, r, &now, i);
 }
 
 /* The key a stored receipt names: --key, keys/FINGERPRINT.pem, or the

@@ -18,11 +18,15 @@ struct jm_receipts;
 struct jm_receipts *jm_receipts_new(struct jm_platform *, const char *dir,
     const char *key);
 void jm_receipts_free(struct jm_receipts *);
-/* Fetch the batch's missing receipts at once (--jobs); a step's prepare. */
+/* Fetch the batch's missing receipts at once (--jobs), and check and store
+ * each while the next are fetched; a step's prepare. */
 void jm_receipts_prefetch(struct jm_receipts *, struct jm_rec *, size_t n);
 /* The receipt of a paid record: adds the receipt key, or an error. Returns
  * the stored file's path (valid until the next call), or NULL. */
 const char *jm_receipts_one(struct jm_receipts *, struct jm_rec *);
+/* The batch's receipts into the index, in one transaction: before its
+ * records are written out. */
+void jm_receipts_commit(struct jm_receipts *);
 /* 1 when the payment's receipt is not stored (or its file changed). */
 int jm_receipts_missing(struct jm_receipts *, const char *order_id);
 /* Check one stored file offline: 1 genuine, 0 not, -1 unreadable (why in

@@ -386,6 +386,7 @@ receipts(struct run *r)
 {
 	struct jm_rec *recs = jm_calloc(r->na, sizeof *recs);
 	size_t i, n = 0, *which = jm_calloc(r->na, sizeof *which);
+	char *ok = jm_calloc(r->na + 1, 1);
 
 	for (i = 0; i < r->na; i++)
 		if (jm_state_paid(r->a[i].state) &&
@@ -394,11 +395,14 @@ receipts(struct run *r)
 			which[n++] = i;
 		}
 	jm_receipts_prefetch(r->rs, recs, n);
+	for (i = 0; i < n; i++)
+		ok[i] = jm_receipts_one(r->rs, &recs[i]) != NULL;
+	jm_receipts_commit(r->rs);	/* indexed before they are reported */
 	for (i = 0; i < n; i++) {
-		receipt_finding(r, &r->a[which[i]], &recs[i],
-		    jm_receipts_one(r->rs, &recs[i]) != NULL);
+		receipt_finding(r, &r->a[which[i]], &recs[i], ok[i]);
 		jm_rec_free(&recs[i]);
 	}
+	free(ok);
 	free(recs);
 	free(which);
 }

@@ -156,8 +156,8 @@ jm_sm2_verify(const char *pub, const void *data, size_t len, const char *b64)
 	return rc;
 }
 
-int
-jm_sm2_fingerprint(const char *pub, char out[65])
+static int
+fingerprint(const char *pub, char out[65])
 {
 	EVP_PKEY *k = read_key(pub, 0);
 	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
@@ -169,6 +169,26 @@ jm_sm2_fingerprint(const char *pub, char out[65])
 	OPENSSL_free(der);
 	EVP_PKEY_free(k);
 	return n > 0 && mdlen == 32 ? 0 : -1;
+}
+
+/* The last key's fingerprint kept: every receipt checked asks it. */
+int
+jm_sm2_fingerprint(const char *pub, char out[65])
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static char *last, last_fp[65];
+	int rc = 0;
+
+	pthread_mutex_lock(&mu);
+	if (last && !strcmp(last, pub))
+		memcpy(out, last_fp, sizeof last_fp);
+	else if ((rc = fingerprint(pub, out)) == 0) {
+		free(last);
+		last = jm_strdup(pub);
+		memcpy(last_fp, out, sizeof last_fp);
+	}
+	pthread_mutex_unlock(&mu);
+	return rc;
 }
 
 /* SHA-256 fetched from the provider once: EVP_sha256() is fetched again

@@ -3,7 +3,7 @@
 # speak it through libcurl, and faults change nothing: every person is paid
 # exactly once, no outcome is left unknown, every receipt verifies.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 36
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=10
 ex=$TESTS/../share/examples/family.jsonl
 serve --fault drop-first=1,drop-after-commit=0.3,error-503=0.1,delay-ms=2,seed=7
@@ -130,5 +130,15 @@ badly 422 "$(printf '{"error":{"code":"NOT_REGISTERED","message":"two\\nlines,\t
 check_exit "a refusal: exit 1" 1 env JM_RETRY_BASE_MS=1 jm-register --endpoint "$bad_url" "$T/one"
 check_eq "... the platform's code, its message on one line of UTF-8" "NOT_REGISTERED two lines, and $(printf '\357\277\275') a bad byte" "$(jq -r '"\(.error.code) \(.error.message)"' "$T/exit.out")"
 check_eq "... one line on stderr, the ID masked" 1 "$(grep -c '3411\*\*\*\*\*\*\*\*\*\*0017: two lines' "$T/exit.err")"
+unbadly
+# a receipt answered without its document: said on the record, not passed
+# on as though nothing had been paid
+badly 200 '{"receipt_no":"R1"}'
+jm-sandbox --endpoint "sandbox:$T/k.db" --public-key >"$T/k.pem"
+jq -c --arg e "$bad_url" '.endpoint = $e' "$JM_HOME/session" >"$T/s"
+cat "$T/s" >"$JM_HOME/session"
+head -1 "$T/paid" | jq -c '.payment.order_id = "O-NONE" | del(.receipt)' >"$T/one-paid"
+check_exit "a receipt answered without its document: exit 1" 1 jm-receipt --key "$T/k.pem" --endpoint "$bad_url" "$T/one-paid"
+check_eq "... BAD_RESPONSE, no receipt key" "BAD_RESPONSE null" "$(jq -r '"\(.error.code) \(.receipt)"' "$T/exit.out")"
 unbadly
 done_testing
