@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 55
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -43,6 +43,12 @@ check_same "a finished batch run again gives the same payments" "$T/paid" "$T/ag
 check_eq "... and charges nothing" 6 "$(platform "SELECT count(*) FROM payment")"
 
 printf '{"fixture":"paid","id_no":"340202198801010021","year":2026,"item":"medical","channel":"wechat"}\n' >"$T/fix"
+# keys of 32 hex digits that sort as they were made (the time first), so
+# that an index takes each at its end; distinct all the same
+sqlite3 "$JM_HOME/journal.db" 'SELECT key FROM attempt ORDER BY rowid' >"$T/keys"
+check_eq "idempotency keys: 32 hex digits, distinct" "6 6" "$(grep -c '^[0-9a-f]\{32\}$' "$T/keys") $(sort -u "$T/keys" | wc -l | tr -d ' ')"
+cut -c1-12 "$T/keys" >"$T/keys.ms"
+check_same "... their times in the order they were made" "$T/keys.ms" "$(sort "$T/keys.ms" >"$T/keys.sorted"; echo "$T/keys.sorted")"
 check "the journal cannot be deleted" sh -c "! sqlite3 '$JM_HOME/journal.db' 'DELETE FROM attempt' 2>/dev/null"
 check "... nor its history rewritten" sh -c "! sqlite3 '$JM_HOME/journal.db' \"UPDATE event SET state = 'x'\" 2>/dev/null"
 
