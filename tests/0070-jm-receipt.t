@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 51
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -120,6 +120,17 @@ check_same "an index with no sizes and times (an older journal): files read, the
 check_eq "... their sizes, times and amounts kept for the next run" 6 "$(jsql "SELECT count(*) FROM receipt WHERE size > 0 AND mtime_ns = $(date -d '2025-01-01 00:00:00' +%s)000000000 AND amount_fen > 0")"
 jq -c '.payment.amount_fen = 4' "$T/paid" | sed -n 1p >"$T/edited"
 check_eq "a stored receipt is held against the record's amount" RECEIPT_MISMATCH "$(jm-receipt "$T/edited" 2>/dev/null | jq -r .error.code)"
+# receipts fetched are checked beside the next fetch (a pool of threads):
+# what those checks find is said on each record, in order
+check_exit "a fetched receipt for another amount: exit 1" 1 jm-receipt --dir "$T/d-edit" "$T/edited"
+check_eq "... RECEIPT_MISMATCH, nothing stored" "RECEIPT_MISMATCH 0" "$(jq -r .error.code "$T/exit.out") $(find "$T/d-edit" -name '*.xml' 2>/dev/null | wc -l | tr -d ' ')"
+jm-sandbox --endpoint "sandbox:$T/other.db" --public-key >"$T/other.pem"
+jm-receipt --dir "$T/d-other" --key "$T/other.pem" "$T/paid" >"$T/ro" 2>"$T/ro.err"
+check_eq "fetched receipts signed by a key not pinned: each refused" "6 RECEIPT_INVALID 0" "$(grep -c 'signed by another key' "$T/ro.err") $(jq -r .error.code "$T/ro" | sort -u) $(find "$T/d-other" -name '*.xml' 2>/dev/null | wc -l | tr -d ' ')"
+check_eq "... the records in their order" "$(jq -r .id_no "$T/paid")" "$(jq -r .id_no "$T/ro")"
+JM_TEST_BATCH=2 jm-receipt --dir "$T/d-batches" "$T/paid" >"$T/rb" 2>/dev/null
+check_eq "batches of 2: every receipt checked, stored and indexed" "6 true 6" "$(jq -r .receipt.verified "$T/rb" | sort | uniq -c | awk '{ print $1, $2 }') $(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM receipt WHERE path LIKE '$T/d-batches/%'")"
+check_same "... the same receipts as the first run" "$(jq -r .receipt.receipt_no "$T/r1" >"$T/n1"; echo "$T/n1")" "$(jq -r .receipt.receipt_no "$T/rb" >"$T/nb"; echo "$T/nb")"
 check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
 check_exit "--verify and --reconcile exclude each other" 64 jm-receipt --verify --reconcile "$f"
 done_testing
