@@ -120,13 +120,13 @@ static const struct argp argp = {options, parse_opt,
     doc, children, NULL, NULL};
 
 static void
-verify_one(const char *path)
+verify_one(const char *path, int ok, const struct jm_receipt *rc,
+    const char *msg, void *ctx)
 {
-	struct jm_receipt rc;
-	char msg[512], y[32], m[40];
+	char y[32], m[40];
 	json_object *o;
-	int ok = jm_receipts_verify_file(R.rs, path, &rc, msg, sizeof msg);
 
+	(void)ctx;
 	jm_exit_note(ok > 0 ? JM_EXIT_OK : ok < 0 ? JM_EXIT_STOP :
 	    JM_EXIT_FAIL);
 	ok = ok > 0;
@@ -137,9 +137,9 @@ verify_one(const char *path)
 		    json_object_new_boolean(ok));
 		if (ok) {
 			json_object_object_add(o, "receipt_no",
-			    json_object_new_string(rc.receipt_no));
+			    json_object_new_string(rc->receipt_no));
 			json_object_object_add(o, "amount_fen",
-			    json_object_new_int64(rc.amount));
+			    json_object_new_int64(rc->amount));
 		} else
 			json_object_object_add(o, "why",
 			    json_object_new_string(msg));
@@ -147,9 +147,9 @@ verify_one(const char *path)
 		json_object_put(o);
 	} else if (ok)
 		printf(_("%s: genuine: receipt %s, %s yuan, %s %s, %d\n"), path,
-		    rc.receipt_no, jm_yuan(rc.amount, y), rc.insured_name,
-		    rc.insured_id_no[0] ? jm_mask_id(rc.insured_id_no, m) : "",
-		    rc.year);
+		    rc->receipt_no, jm_yuan(rc->amount, y), rc->insured_name,
+		    rc->insured_id_no[0] ? jm_mask_id(rc->insured_id_no, m) :
+		    "", rc->year);
 	else
 		printf(_("%s: NOT genuine: %s\n"), path, msg);
 }
@@ -300,7 +300,6 @@ main(int argc, char **argv)
 	    .commit = commit, .emit = emit, .owns = "receipt"};
 	struct jm_findings found = {0};
 	struct jm_in *in;
-	int i;
 
 	jm_init("jm-receipt");
 	jm_opts.formats = "json,text,html,xml";
@@ -314,8 +313,8 @@ main(int argc, char **argv)
 	if (R.verify) {
 		if (!jm_opts.format_set)
 			jm_opts.format = "text";
-		for (i = 0; i < jm_opts.nfiles; i++)
-			verify_one(jm_opts.files[i]);
+		jm_receipts_verify_files(R.rs, jm_opts.files,
+		    (size_t)jm_opts.nfiles, verify_one, NULL);
 	} else if (R.reconcile) {
 		jm_exit_note(jm_reconcile(R.p, R.rs, R.since, finding, NULL,
 		    &found));

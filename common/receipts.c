@@ -639,29 +639,91 @@ key_for(struct jm_receipts *rs, const char *doc, char *msg, size_t sz)
 	return rs->pub;
 }
 
+/* A stored file read for checking, and the key it names: 1; or 0 (not a
+ * receipt) and -1 (unreadable), why in msg. */
+static int
+to_verify(struct jm_receipts *rs, const char *path, char **doc, size_t *len,
+    const char **pub, char *msg, size_t sz)
+{
+	if (!(*doc = jm_read_file(path, JM_RECEIPT_MAX_SIZE, len))) {
+		snprintf(msg, sz, "%s", errno == EFBIG ? _("larger than a "
+		    "receipt can be: not read") : strerror(errno));
+		return errno == EFBIG ? 0 : -1;
+	}
+	if (memchr(*doc, '\0', *len)) {
+		snprintf(msg, sz, _("not a receipt: binary data"));
+		return 0;
+	}
+	return (*pub = key_for(rs, *doc, msg, sz)) != NULL;
+}
+
 int
 jm_receipts_verify_file(struct jm_receipts *rs, const char *path,
     struct jm_receipt *rc, char *msg, size_t sz)
 {
 	const char *pub;
-	char *doc;
+	char *doc = NULL;
 	size_t len;
-	int ok;
+	int ok = to_verify(rs, path, &doc, &len, &pub, msg, sz);
 
-	if (!(doc = jm_read_file(path, JM_RECEIPT_MAX_SIZE, &len))) {
-		snprintf(msg, sz, "%s", errno == EFBIG ? _("larger than a "
-		    "receipt can be: not read") : strerror(errno));
-		return errno == EFBIG ? 0 : -1;
-	}
-	if (memchr(doc, '\0', len)) {
-		snprintf(msg, sz, _("not a receipt: binary data"));
-		free(doc);
-		return 0;
-	}
-	ok = (pub = key_for(rs, doc, msg, sz)) &&
-	    jm_receipt_verify(doc, len, pub, rc, msg, sz) == 1;
+	if (ok > 0)
+		ok = jm_receipt_verify(doc, len, pub, rc, msg, sz) == 1;
 	free(doc);
 	return ok;
+}
+
+/* One file of --verify, checked on the pool. */
+struct vfile {
+	char *doc, *pub;	/* the key: a copy, key_for may move on */
+	size_t len;
+	int ok;
+	struct jm_receipt rc;
+	char msg[512];
+};
+
+static void
+vcheck(void *arg)
+{
+	struct vfile *v = arg;
+
+	v->ok = jm_receipt_verify(v->doc, v->len, v->pub, &v->rc, v->msg,
+	    sizeof v->msg) == 1;
+}
+
+#define VPART 64
+
+void
+jm_receipts_verify_files(struct jm_receipts *rs, char *const *paths,
+    size_t n, void (*each)(const char *, int, const struct jm_receipt *,
+    const char *, void *), void *ctx)
+{
+	struct vfile *v = jm_calloc(VPART, sizeof *v);
+	const char *pub;
+	size_t i, k, m;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < VPART ? n - i : VPART;
+		for (k = 0; k < m; k++) {
+			memset(&v[k].rc, 0, sizeof v[k].rc);
+			v[k].ok = to_verify(rs, paths[i + k], &v[k].doc,
+			    &v[k].len, &pub, v[k].msg, sizeof v[k].msg);
+			if (v[k].ok <= 0)
+				continue;
+			v[k].pub = jm_strdup(pub);
+			if (!rs->work)
+				rs->work = jm_work_new();
+			jm_work_add(rs->work, vcheck, &v[k]);
+		}
+		if (rs->work)
+			jm_work_wait(rs->work);
+		for (k = 0; k < m; k++) {
+			each(paths[i + k], v[k].ok, &v[k].rc, v[k].msg, ctx);
+			free(v[k].doc);
+			free(v[k].pub);
+			v[k].doc = v[k].pub = NULL;
+		}
+	}
+	free(v);
 }
 
 int

@@ -33,6 +33,11 @@ int jm_receipts_missing(struct jm_receipts *, const char *order_id);
  * msg). */
 int jm_receipts_verify_file(struct jm_receipts *, const char *path,
     struct jm_receipt *, char *msg, size_t msgsz);
+/* The same for n files, checked on a pool of threads a part at a time;
+ * each(path, 1/0/-1, the receipt, why, ctx) in their order. */
+void jm_receipts_verify_files(struct jm_receipts *, char *const *paths,
+    size_t n, void (*each)(const char *, int, const struct jm_receipt *,
+    const char *, void *), void *ctx);
 /* Read a file of at most max bytes; NULL with errno. */
 char *jm_read_file(const char *path, size_t max, size_t *len);
 /* The same into b, reused (its text, NUL-terminated; b->len its length). */

@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 53
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -131,6 +131,17 @@ check_eq "... the records in their order" "$(jq -r .id_no "$T/paid")" "$(jq -r .
 JM_TEST_BATCH=2 jm-receipt --dir "$T/d-batches" "$T/paid" >"$T/rb" 2>/dev/null
 check_eq "batches of 2: every receipt checked, stored and indexed" "6 true 6" "$(jq -r .receipt.verified "$T/rb" | sort | uniq -c | awk '{ print $1, $2 }') $(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM receipt WHERE path LIKE '$T/d-batches/%'")"
 check_same "... the same receipts as the first run" "$(jq -r .receipt.receipt_no "$T/r1" >"$T/n1"; echo "$T/n1")" "$(jq -r .receipt.receipt_no "$T/rb" >"$T/nb"; echo "$T/nb")"
+# --verify checks its files on a pool of threads, 64 at a time, and says
+# them in their order: 150 files, a forged one the 100th
+mkdir "$T/many"
+i=1
+while [ $i -le 150 ]; do
+	cp "$T/good.xml" "$T/many/$(printf %03d $i).xml"
+	i=$((i + 1))
+done
+sed 's/<name>示例三</<name>示例九</' "$T/good.xml" >"$T/many/100.xml"
+check_exit "150 receipts, one forged: exit 1" 1 jm-receipt --verify "$T"/many/*.xml
+check_eq "... each said in its order, the forged one the 100th" "149 100" "$(grep -c ': genuine: ' "$T/exit.out") $(grep -n 'NOT genuine' "$T/exit.out" | cut -d: -f1)"
 check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
 check_exit "--verify and --reconcile exclude each other" 64 jm-receipt --verify --reconcile "$f"
 done_testing
