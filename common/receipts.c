@@ -52,6 +52,8 @@ struct jm_receipts {
 	struct jm_work *work;
 	struct jm_buf doc;	/* a stored receipt read back, reused */
 	char kept_fp[65];	/* the key kept in keys/ */
+	char why[512];		/* why no session, asked once; "" none */
+	int why_asked;
 };
 
 const char *
@@ -518,6 +520,27 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 	jm_work_wait(rs->work);
 }
 
+/* A refusal for want of a session, said with why we sent none (the
+ * session on file is another platform's, or expired). */
+static void
+refused(struct jm_receipts *rs, struct jm_rec *r, const struct jm_perr *err)
+{
+	if (strcmp(err->code, "NO_SESSION") != 0 ||
+	    jm_session_token(platform(rs)->endpoint))
+		jm_rec_error(r, err->code, "%s", err->msg);
+	else {
+		if (!rs->why_asked && !jm_session_why(platform(rs)->endpoint,
+		    rs->why, sizeof rs->why))
+			rs->why[0] = '\0';
+		rs->why_asked = 1;
+		if (rs->why[0])
+			jm_rec_error(r, err->code, "%s (%s)", err->msg,
+			    rs->why);
+		else
+			jm_rec_error(r, err->code, "%s", err->msg);
+	}
+}
+
 /* The document: fetched with the batch, or now. */
 static char *
 fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
@@ -535,7 +558,7 @@ fetch(struct jm_receipts *rs, struct jm_rec *r, const char *order)
 	if (rc < 0) {
 		if (err->temporary)
 			jm_exit_note(JM_EXIT_TEMP);
-		jm_rec_error(r, err->code, "%s", err->msg);
+		refused(rs, r, err);
 	} else if (json_object_object_get_ex(resp, "xml", &v) &&
 	    json_object_is_type(v, json_type_string))
 		xml = jm_strdup(json_object_get_string(v));

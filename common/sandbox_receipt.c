@@ -69,7 +69,10 @@ read_all(const char *path)
 }
 
 /* The signing key: made on first use, the private half in a 0600 file
- * beside the database, the public half and its fingerprint in meta. */
+ * beside the database, the public half and its fingerprint in meta. The
+ * file is written at once, meta with the batch: when the batch is rolled
+ * back (a program killed, a disk full), the file outlives it, and meta is
+ * made again from it. */
 static int
 keys(struct sandbox *sb, char **priv, char **pub, char fp[65],
     struct jm_perr *err)
@@ -83,7 +86,12 @@ keys(struct sandbox *sb, char **priv, char **pub, char fp[65],
 		snprintf(fp, 65, "%s", f);
 		free(f);
 		rc = 0;
-	} else if (!*pub && !*priv && jm_sm2_keygen(priv, pub) == 0 &&
+	} else if (!*pub && *priv && (*pub = jm_sm2_public_of(*priv)) &&
+	    jm_sm2_fingerprint(*pub, fp) == 0 &&
+	    meta_put(sb, "public_key", *pub) == 0 &&
+	    meta_put(sb, "key_fingerprint", fp) == 0)
+		rc = 0;
+	else if (!*pub && !*priv && jm_sm2_keygen(priv, pub) == 0 &&
 	    jm_sm2_fingerprint(*pub, fp) == 0 &&
 	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) >= 0) {

@@ -97,6 +97,26 @@ jm_session_free(struct jm_session *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Why a session gives no token for endpoint (in buf), or NULL when it
+ * does. An expired session is none: the platform would refuse it. */
+static const char *
+unusable(const struct jm_session *s, const char *endpoint, char *buf,
+    size_t sz)
+{
+	time_t t;
+
+	if (strcmp(s->endpoint, endpoint) != 0)
+		snprintf(buf, sz, _("the session on file is for %s, not %s"),
+		    s->endpoint, endpoint);
+	else if (s->expires_at && jm_parse_rfc3339(s->expires_at, &t) == 0 &&
+	    t <= jm_now())
+		snprintf(buf, sz, _("the session on file expired at %s"),
+		    s->expires_at);
+	else
+		return NULL;
+	return buf;
+}
+
 /* Read again while there is none: in a pipeline, jm-bind saves the
  * session only when its first batch is committed. */
 const char *
@@ -104,16 +124,26 @@ jm_session_token(const char *endpoint)
 {
 	static struct jm_session s;
 	static int have;
-
-	time_t t;
+	char why[8];
 
 	if (!have && jm_session_load(&s)) {
-		/* an expired session is none: the platform would refuse it */
-		if (strcmp(s.endpoint, endpoint) == 0 && !(s.expires_at &&
-		    jm_parse_rfc3339(s.expires_at, &t) == 0 && t <= jm_now()))
+		if (!unusable(&s, endpoint, why, sizeof why))
 			have = 1;
 		else
 			jm_session_free(&s);
 	}
 	return have ? s.token : NULL;
+}
+
+const char *
+jm_session_why(const char *endpoint, char *buf, size_t sz)
+{
+	struct jm_session s;
+	const char *why = NULL;
+
+	if (jm_session_load(&s)) {
+		why = unusable(&s, endpoint, buf, sz);
+		jm_session_free(&s);
+	}
+	return why;
 }

@@ -40,6 +40,22 @@ jm_sm2_keygen(char **priv, char **pub)
 	return rc;
 }
 
+static EVP_PKEY *decode_key(const char *pem, int private);
+
+char *
+jm_sm2_public_of(const char *priv)
+{
+	EVP_PKEY *k = decode_key(priv, 1);
+	BIO *b = k ? BIO_new(BIO_s_mem()) : NULL;
+	char *pub = NULL;
+
+	if (b && PEM_write_bio_PUBKEY(b, k))
+		pub = bio_text(b);
+	BIO_free(b);
+	EVP_PKEY_free(k);
+	return pub;
+}
+
 static EVP_PKEY *
 decode_key(const char *pem, int private)
 {

@@ -11,6 +11,8 @@
 /* A new key pair: the private key as PKCS#8 PEM, the public as SPKI PEM
  * (both malloc'd); -1 on failure. */
 int jm_sm2_keygen(char **priv_pem, char **pub_pem);
+/* The public half (SPKI PEM, malloc'd) of a private PEM key, or NULL. */
+char *jm_sm2_public_of(const char *priv_pem);
 /* Sign data with a private PEM key: base64 of the DER signature. */
 char *jm_sm2_sign(const char *priv_pem, const void *data, size_t len);
 /* 1 when sig (base64) is a valid signature of data by the public PEM key,

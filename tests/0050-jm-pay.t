@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 55
+plan 58
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -121,5 +121,11 @@ jm-pay --yes --channel alipay "$T/q" >/dev/null 2>&1
 check_eq "the true records are paid afterwards, once each" "6 6" "$(platform "SELECT count(*), count(DISTINCT insured_id) FROM payment WHERE status = 'paid'")"
 check_eq "... and the changed one, paid before, is refused by the journal" PERSON_MISMATCH \
 	"$(jm-pay --yes --channel alipay "$T/swap" 2>/dev/null | jq -r .error.code)"
+# a session on file that gives no token says why, in the one line
+fresh_platform
+quote 13800000000 >"$T/q"
+check_exit "a session of another platform: exit 1, nothing sent" 1 jm-pay --yes --channel alipay --endpoint "sandbox:$T/other.db" "$T/q"
+check_eq "... NO_SESSION, naming the platform the session is for" "6 NO_SESSION" "$(grep -c "no payer is bound (the session on file is for $PLATFORM, not sandbox:$T/other.db): run jm-bind; nothing was sent" "$T/exit.err") $(jq -r .error.code "$T/exit.out" | sort -u)"
+check_eq "... and an expired one says when it expired" 6 "$(JM_TODAY=2026-03-01 jm-pay --yes --channel alipay "$T/q" 2>&1 >/dev/null | grep -c 'no payer is bound (the session on file expired at 2025-12-..T..:..:..+08:00): run jm-bind')"
 check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
 done_testing

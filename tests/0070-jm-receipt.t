@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 57
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -144,4 +144,16 @@ check_exit "150 receipts, one forged: exit 1" 1 jm-receipt --verify "$T"/many/*.
 check_eq "... each said in its order, the forged one the 100th" "149 100" "$(grep -c ': genuine: ' "$T/exit.out") $(grep -n 'NOT genuine' "$T/exit.out" | cut -d: -f1)"
 check_eq "unpaid records pass without a receipt" "null declined" "$(echo '{"payment":{"status":"declined"}}' | jm-receipt 2>/dev/null | jq -r '"\(.receipt) \(.payment.status)"')"
 check_exit "--verify and --reconcile exclude each other" 64 jm-receipt --verify --reconcile "$f"
+
+# a first batch of receipts that failed (their folder cannot be made)
+# leaves the platform able to sign: its key file outlives the batch
+fresh_platform
+jm-register <"$ex" 2>/dev/null | jm-bind 2>/dev/null | jm-quote 2>/dev/null |
+	jm-pay --yes --channel alipay 2>/dev/null >"$T/paid2"
+check_exit "receipts into a folder that cannot be made: exit 2" 2 jm-receipt --dir /dev/null/x "$T/paid2"
+check_eq "... and then every receipt issued and verified" "6 true" "$(jm-receipt "$T/paid2" 2>/dev/null | jq -r .receipt.verified | sort | uniq -c | awk '{ print $1, $2 }')"
+# no session for this platform: the line says which one the session is for
+jm-receipt --endpoint "sandbox:$T/other.db" --dir "$T/d-none" "$T/paid2" >/dev/null 2>"$T/nos.err"
+check_eq "receipts from a platform the session is not for: why, on each line" 6 "$(grep -c "no payer is bound.*(the session on file is for $PLATFORM, not sandbox:$T/other.db)" "$T/nos.err")"
+check_eq "... and --reconcile says it in one line" 1 "$(jm-receipt --reconcile --endpoint "sandbox:$T/other.db" 2>&1 | grep -c "no payer is bound on sandbox:$T/other.db (the session on file is for $PLATFORM, not sandbox:$T/other.db)")"
 done_testing
