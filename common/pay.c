@@ -50,8 +50,6 @@ struct jm_pay {
 	int capped;
 	struct jm_pay_totals t;
 	struct jm_calls calls;
-	char why[512];		/* why no session, asked once; "" none */
-	int why_asked;
 };
 
 /* Tests kill jm-pay at each state of the journal: JM_TEST_KILL_AT=POINT
@@ -301,18 +299,15 @@ resend_warn(struct jm_pay *pay, struct jm_rec *r, const struct slot *s,
 		    jm_yuan(last->grade, a), jm_yuan(s->a.grade, b));
 }
 
-/* No session to pay with: said with why (another platform's, expired),
- * the session file read once for the run. */
+/* No session to pay with: said with why (another platform's, expired). */
 static void
 no_session(struct jm_pay *pay, struct jm_rec *r)
 {
-	if (!pay->why_asked && !jm_session_why(pay->p->endpoint, pay->why,
-	    sizeof pay->why))
-		pay->why[0] = '\0';
-	pay->why_asked = 1;
-	if (pay->why[0])
+	const char *why = jm_session_why(pay->p->endpoint);
+
+	if (why)
 		jm_rec_error(r, "NO_SESSION", _("no payer is bound (%s): run "
-		    "jm-bind; nothing was sent"), pay->why);
+		    "jm-bind; nothing was sent"), why);
 	else
 		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run "
 		    "jm-bind; nothing was sent"));

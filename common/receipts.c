@@ -52,8 +52,6 @@ struct jm_receipts {
 	struct jm_work *work;
 	struct jm_buf doc;	/* a stored receipt read back, reused */
 	char kept_fp[65];	/* the key kept in keys/ */
-	char why[512];		/* why no session, asked once; "" none */
-	int why_asked;
 };
 
 const char *
@@ -520,25 +518,18 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 	jm_work_wait(rs->work);
 }
 
-/* A refusal for want of a session, said with why we sent none (the
- * session on file is another platform's, or expired). */
+/* A refusal, and for want of a session why we sent none (the session on
+ * file is another platform's, or expired). */
 static void
 refused(struct jm_receipts *rs, struct jm_rec *r, const struct jm_perr *err)
 {
-	if (strcmp(err->code, "NO_SESSION") != 0 ||
-	    jm_session_token(platform(rs)->endpoint))
+	const char *why = strcmp(err->code, "NO_SESSION") ? NULL :
+	    jm_session_why(platform(rs)->endpoint);
+
+	if (why)
+		jm_rec_error(r, err->code, "%s (%s)", err->msg, why);
+	else
 		jm_rec_error(r, err->code, "%s", err->msg);
-	else {
-		if (!rs->why_asked && !jm_session_why(platform(rs)->endpoint,
-		    rs->why, sizeof rs->why))
-			rs->why[0] = '\0';
-		rs->why_asked = 1;
-		if (rs->why[0])
-			jm_rec_error(r, err->code, "%s (%s)", err->msg,
-			    rs->why);
-		else
-			jm_rec_error(r, err->code, "%s", err->msg);
-	}
 }
 
 /* The document: fetched with the batch, or now. */

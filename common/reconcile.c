@@ -414,10 +414,10 @@ jm_reconcile(struct jm_platform *p, struct jm_receipts *rs, const char *since,
 	struct run r = {p, rs, NULL, NULL, since, emit, ctx, f, NULL, 0, NULL,
 	    0};
 	size_t i, n;
-	char why[512];
+	const char *why;
 
 	if (!(r.token = jm_session_token(p->endpoint))) {
-		if (jm_session_why(p->endpoint, why, sizeof why))
+		if ((why = jm_session_why(p->endpoint)))
 			jm_errmsg(_("no payer is bound on %s (%s): "
 			    "reconciliation lists the payer's payments (jm-bind "
 			    "--payer ...)"), p->endpoint, why);

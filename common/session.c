@@ -97,24 +97,21 @@ jm_session_free(struct jm_session *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Why a session gives no token for endpoint (in buf), or NULL when it
- * does. An expired session is none: the platform would refuse it. */
-static const char *
-unusable(const struct jm_session *s, const char *endpoint, char *buf,
-    size_t sz)
+/* Why a session gives no token for endpoint, or NONE when it does. An
+ * expired session is none: the platform would refuse it. */
+enum { NONE, ELSEWHERE, EXPIRED };
+
+static int
+unusable(const struct jm_session *s, const char *endpoint)
 {
 	time_t t;
 
 	if (strcmp(s->endpoint, endpoint) != 0)
-		snprintf(buf, sz, _("the session on file is for %s, not %s"),
-		    s->endpoint, endpoint);
-	else if (s->expires_at && jm_parse_rfc3339(s->expires_at, &t) == 0 &&
+		return ELSEWHERE;
+	if (s->expires_at && jm_parse_rfc3339(s->expires_at, &t) == 0 &&
 	    t <= jm_now())
-		snprintf(buf, sz, _("the session on file expired at %s"),
-		    s->expires_at);
-	else
-		return NULL;
-	return buf;
+		return EXPIRED;
+	return NONE;
 }
 
 /* Read again while there is none: in a pipeline, jm-bind saves the
@@ -124,10 +121,9 @@ jm_session_token(const char *endpoint)
 {
 	static struct jm_session s;
 	static int have;
-	char why[8];
 
 	if (!have && jm_session_load(&s)) {
-		if (!unusable(&s, endpoint, why, sizeof why))
+		if (unusable(&s, endpoint) == NONE)
 			have = 1;
 		else
 			jm_session_free(&s);
@@ -135,15 +131,30 @@ jm_session_token(const char *endpoint)
 	return have ? s.token : NULL;
 }
 
+/* Asked once a run (for each record without a session, the same). */
 const char *
-jm_session_why(const char *endpoint, char *buf, size_t sz)
+jm_session_why(const char *endpoint)
 {
+	static char *asked, why[512];
 	struct jm_session s;
-	const char *why = NULL;
 
-	if (jm_session_load(&s)) {
-		why = unusable(&s, endpoint, buf, sz);
-		jm_session_free(&s);
+	if (asked && !strcmp(asked, endpoint))
+		return why[0] ? why : NULL;
+	free(asked);
+	asked = jm_strdup(endpoint);
+	why[0] = '\0';
+	if (!jm_session_load(&s))
+		return NULL;
+	switch (unusable(&s, endpoint)) {
+	case ELSEWHERE:
+		snprintf(why, sizeof why, _("the session on file is for %s, "
+		    "not %s"), s.endpoint, endpoint);
+		break;
+	case EXPIRED:
+		snprintf(why, sizeof why, _("the session on file expired at "
+		    "%s"), s.expires_at);
+		break;
 	}
-	return why;
+	jm_session_free(&s);
+	return why[0] ? why : NULL;
 }

@@ -19,7 +19,8 @@ void jm_session_free(struct jm_session *);
  * call until there is one. */
 const char *jm_session_token(const char *endpoint);
 /* Why the session on file gives no token for endpoint (another platform's,
- * or expired), said in buf; NULL when there is none on file, or it does. */
-const char *jm_session_why(const char *endpoint, char *buf, size_t sz);
+ * or expired), asked once a run; NULL when there is none on file, or it
+ * does. */
+const char *jm_session_why(const char *endpoint);
 
 #endif
