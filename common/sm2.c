@@ -40,7 +40,19 @@ jm_sm2_keygen(char **priv, char **pub)
 	return rc;
 }
 
-static EVP_PKEY *decode_key(const char *pem, int private);
+static EVP_PKEY *
+decode_key(const char *pem, int private)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY *k;
+
+	if (!b)
+		return NULL;
+	k = private ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
+	    PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	BIO_free(b);
+	return k;
+}
 
 char *
 jm_sm2_public_of(const char *priv)
@@ -56,20 +68,6 @@ jm_sm2_public_of(const char *priv)
 	return pub;
 }
 
-static EVP_PKEY *
-decode_key(const char *pem, int private)
-{
-	BIO *b = BIO_new_mem_buf(pem, -1);
-	EVP_PKEY *k;
-
-	if (!b)
-		return NULL;
-	k = private ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
-	    PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
-	BIO_free(b);
-	return k;
-}
-
 /*
  * A PEM key, decoded once: OpenSSL's decoders cost ten times a signature,
  * and a batch signs and verifies with the same two keys. The last key of
@@ -79,6 +77,7 @@ decode_key(const char *pem, int private)
 static struct {
 	char *pem;
 	EVP_PKEY *k;
+	char fp[65];	/* a public key's fingerprint, once asked */
 } cache[2];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -93,6 +92,7 @@ read_key(const char *pem, int private)
 		free(cache[private].pem);
 		cache[private].k = decode_key(pem, private);
 		cache[private].pem = cache[private].k ? jm_strdup(pem) : NULL;
+		cache[private].fp[0] = '\0';
 	}
 	k = cache[private].k;
 	if (k && !EVP_PKEY_up_ref(k))
@@ -187,23 +187,26 @@ fingerprint(const char *pub, char out[65])
 	return n > 0 && mdlen == 32 ? 0 : -1;
 }
 
-/* The last key's fingerprint kept: every receipt checked asks it. */
+/* Every receipt checked asks the key's fingerprint: kept beside the
+ * decoded key in the cache. */
 int
 jm_sm2_fingerprint(const char *pub, char out[65])
 {
-	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	static char *last, last_fp[65];
-	int rc = 0;
+	int rc;
 
-	pthread_mutex_lock(&mu);
-	if (last && !strcmp(last, pub))
-		memcpy(out, last_fp, sizeof last_fp);
-	else if ((rc = fingerprint(pub, out)) == 0) {
-		free(last);
-		last = jm_strdup(pub);
-		memcpy(last_fp, out, sizeof last_fp);
+	pthread_mutex_lock(&cache_mu);
+	if (cache[0].pem && !strcmp(cache[0].pem, pub) && cache[0].fp[0]) {
+		memcpy(out, cache[0].fp, sizeof cache[0].fp);
+		pthread_mutex_unlock(&cache_mu);
+		return 0;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&cache_mu);
+	if ((rc = fingerprint(pub, out)) == 0) {
+		pthread_mutex_lock(&cache_mu);
+		if (cache[0].pem && !strcmp(cache[0].pem, pub))
+			memcpy(cache[0].fp, out, sizeof cache[0].fp);
+		pthread_mutex_unlock(&cache_mu);
+	}
 	return rc;
 }
 
