@@ -200,7 +200,8 @@ jm_platform_batch(const struct jm_platform *p, size_t local)
 size_t
 jm_platform_part(const struct jm_platform *p)
 {
-	return jm_platform_batch(p, 1) ? 1 : 4 * (size_t)jm_opts.jobs;
+	return !strcmp(p->ops->kind, "sandbox") ? 1 :
+	    4 * (size_t)jm_opts.jobs;
 }
 
 void

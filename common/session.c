@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "clock.h"
@@ -115,18 +116,34 @@ unusable(const struct jm_session *s, const char *endpoint)
 }
 
 /* Read again while there is none: in a pipeline, jm-bind saves the
- * session only when its first batch is committed. */
+ * session only when its first batch is committed. A file found unusable
+ * (another platform's, expired) is read again only once it has changed:
+ * jm-receipt asks before every request. */
 const char *
 jm_session_token(const char *endpoint)
 {
 	static struct jm_session s;
+	static struct stat bad;
 	static int have;
+	struct stat st;
+	char *path;
+	int same;
 
-	if (!have && jm_session_load(&s)) {
+	if (have)
+		return s.token;
+	path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+	same = stat(path, &st) == 0 && st.st_ino == bad.st_ino &&
+	    st.st_dev == bad.st_dev && st.st_size == bad.st_size &&
+	    st.st_mtim.tv_sec == bad.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == bad.st_mtim.tv_nsec;
+	free(path);
+	if (!same && jm_session_load(&s)) {
 		if (unusable(&s, endpoint) == NONE)
 			have = 1;
-		else
+		else {
+			bad = st;
 			jm_session_free(&s);
+		}
 	}
 	return have ? s.token : NULL;
 }
