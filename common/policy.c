@@ -566,7 +566,8 @@ month_day(struct ctx *c, json_object *e, const char *key, char *out)
 
 	if (get_str(c, e, key, 1, NULL, &s) < 0)
 		return -1;
-	snprintf(buf, sizeof buf, "2000-%s", s);
+	/* a day of every year: 2001 is no leap year */
+	snprintf(buf, sizeof buf, "2001-%s", s);
 	if (strlen(s) != 5 || jm_parse_date(buf, &d) < 0)
 		return bad(c, _("\"%s\" is not a day MM-DD"), key);
 	memcpy(out, s, 6);
@@ -966,11 +967,30 @@ jm_policy_aid(const struct jm_policy *p, int year, const char *region,
 	return -1;
 }
 
+/* The day md (MM-DD, a day of every year: month_day) of year y; through
+ * jm_parse_date, as it always was, only for a year out of range. Every
+ * quote asks: snprintf was a seventieth of jm-quote's instructions. */
+static void
+default_day(const char *md, int y, struct jm_date *out)
+{
+	int m = (md[0] - '0') * 10 + md[1] - '0';
+	int d = (md[3] - '0') * 10 + md[4] - '0';
+	char buf[16];
+
+	if (jm_date_valid(y, m, d)) {
+		out->y = y;
+		out->m = m;
+		out->d = d;
+		return;
+	}
+	snprintf(buf, sizeof buf, "%04d-%s", y % 10000, md);
+	jm_parse_date(buf, out);
+}
+
 int
 jm_policy_window(const struct jm_policy *p, int year, const char *region,
     struct jm_date *opens, struct jm_date *closes)
 {
-	char buf[16];
 	size_t i;
 	int best = 0, m;
 
@@ -984,12 +1004,8 @@ jm_policy_window(const struct jm_policy *p, int year, const char *region,
 	}
 	if (best)
 		return 1;
-	snprintf(buf, sizeof buf, "%04d-%s", (year - 1) % 10000,
-	    p->def_opens);
-	jm_parse_date(buf, opens);
-	snprintf(buf, sizeof buf, "%04d-%s", (year - 1) % 10000,
-	    p->def_closes);
-	jm_parse_date(buf, closes);
+	default_day(p->def_opens, year - 1, opens);
+	default_day(p->def_closes, year - 1, closes);
 	return 0;
 }
 

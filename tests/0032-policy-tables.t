@@ -5,7 +5,7 @@
 # the platform's: the server is started again when they change, and a
 # malformed one stops it as it starts.
 . "$(dirname "$0")/lib.sh"
-plan 71
+plan 75
 export JM_TODAY=2025-11-20
 D=$PLATFORM_HOME/policy.d
 cd "$T" || exit 2
@@ -83,6 +83,14 @@ check_eq "the city's window for the rest of the city" 2025-10-08 \
 	"$(echo "{\"id_no\":\"$nanqiao\"}" | jm-quote -q | jq -r .quote.window.from)"
 rm "$D/windows.json"
 platform_tables
+table default.json '{"window_default":{"opens":"10-01","closes":"12-20","source":"jm test table"}}'
+check_eq "a default window of a user table, where no window is published" \
+	"2025-10-01 2025-12-20" \
+	"$(echo "{\"id_no\":\"$langya\"}" | jm-quote -q | jq -r '.quote.window | "\(.from) \(.to)"')"
+check_eq "and for another year" "2024-10-01 2024-12-20" \
+	"$(echo "{\"id_no\":\"$plain\"}" | jm-quote -q --year 2025 | jq -r '.quote.window | "\(.from) \(.to)"')"
+rm "$D/default.json"
+platform_tables
 table rates.json '{"local_rates":[{"region":"341102","year":2026,"category":"resident","individual_fen":39000,"source":"jm test table"},{"city":"341100","year":2026,"category":"resident","individual_fen":39500,"source":"jm test table"}]}'
 check_eq "a county's local rate beats its city's" 39000 "$(due $plain)"
 rm "$D/rates.json"
@@ -136,6 +144,8 @@ bad "a misspelt key" '{"aid_amounts":[{"city":"341100","year":2026,"group":"mini
 	'aid_amounts[0]: "categroy" is not a key of this table'
 bad "a wrong date" '{"windows":[{"city":"341100","year":2026,"opens":"2025-02-30","closes":"2025-12-31","source":"x"}]}' \
 	'windows[0]: "opens" is not a date YYYY-MM-DD'
+bad "a default day not in every year" '{"window_default":{"opens":"02-29","closes":"12-31","source":"x"}}' \
+	'window_default: "opens" is not a day MM-DD'
 bad "opens after closes" '{"windows":[{"city":"341100","year":2026,"opens":"2025-12-30","closes":"2025-10-31","source":"x"}]}' \
 	'windows[0]: "opens" is after closes'
 bad "the second entry" '{"standards":[{"year":2027,"individual_fen":42000,"subsidy_fen":72000,"source":"x"},{"year":27,"individual_fen":1,"subsidy_fen":1,"source":"x"}]}' \
