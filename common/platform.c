@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "retry.h"
 #include "stream.h"
+#include "utf8.h"
 #include "util.h"
 
 void
@@ -25,6 +26,8 @@ jm_perr_set(struct jm_perr *e, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	/* what a request said, quoted cut short, or cut at the end */
+	jm_utf8_line(e->msg);
 }
 
 /* The endpoint names the file wherever the program runs: sessions and the
@@ -87,6 +90,8 @@ jm_op_run(struct jm_platform *p, jm_op_fn *fn, json_object *req,
 	if (p->ops->mark)
 		p->ops->mark(p);
 	rc = fn(p, req, resp, err);
+	if (rc < 0)	/* checks write what the request said into msg */
+		jm_utf8_line(err->msg);
 	if (p->ops->unmark)
 		p->ops->unmark(p, rc < 0 && err->code &&
 		    !strcmp(err->code, "PLATFORM_ERROR"));

@@ -23,7 +23,8 @@ struct jm_rec {
 struct jm_in;
 
 /* One JSON object read as strictly as a record (bounds, UTF-8, no
- * duplicate keys): the object, or NULL and why. */
+ * duplicate keys): the object, or NULL and why. s[n] is a NUL, as in a
+ * jm_buf. */
 json_object *jm_json_parse(const char *s, size_t n, char *msg, size_t msgsz);
 /* The same without the fast path of jsonio.c: the way that explains what
  * it refuses (tests hold the two to the same answers). */

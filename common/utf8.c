@@ -149,6 +149,30 @@ cut_tail(const char *buf, size_t n)
 	return (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k + 1 ? k + 1 : 0;
 }
 
+size_t
+jm_utf8_line(char *s)
+{
+	unsigned char *u = (unsigned char *)s;
+	size_t i = 0, o = 0, n = strlen(s), k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (!(k = jm_utf8_seq(u + i, n - i, &cp))) {
+			i++;
+			continue;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			u[o++] = '?';
+		else {
+			memmove(u + o, u + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	u[o] = '\0';
+	return o;
+}
+
 const char *
 jm_terminal_text(const char *s, char *buf, size_t sz)
 {

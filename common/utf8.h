@@ -11,6 +11,10 @@ size_t jm_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
 size_t jm_utf8_check(const char *s, size_t n);
 /* Copy of s with every invalid byte replaced by U+FFFD. */
 char *jm_utf8_repair(const char *s, size_t n);
+/* s made one line of UTF-8 in place: bytes of no valid character (a
+ * character cut by a %.Ns) dropped, control characters (C0, DEL, C1)
+ * as '?'. Its new length. */
+size_t jm_utf8_line(char *s);
 /* Columns a terminal gives the code point (CJK: 2). */
 int jm_cp_width(uint32_t cp);
 /* Columns of a UTF-8 string. */

@@ -3,7 +3,7 @@
 # speak it through libcurl, and faults change nothing: every person is paid
 # exactly once, no outcome is left unknown, every receipt verifies.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 39
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=10
 ex=$TESTS/../share/examples/family.jsonl
 serve --fault drop-first=1,drop-after-commit=0.3,error-503=0.1,delay-ms=2,seed=7
@@ -91,6 +91,23 @@ serve --fault delay-ms=2500
 sed -n 1p "$ex" >"$T/one"
 check_exit "a request past --timeout: exit 75" 75 env JM_RETRY_BASE_MS=1 JM_ENDPOINT="$SERVER" jm-register --timeout 1 "$T/one"
 check "... curl's timeout (28)" grep -q ': (28) ' "$T/exit.err"
+
+# what the server says of a request is one line of UTF-8, though the
+# request's own words are cut short in it (curl, as any client would ask)
+serve
+printf '{"fixture":"a%s","note":"x"}' "$(printf '示例%.0s' 1 2 3 4 5 6 7 8 9 10)" >"$T/fx.json"
+curl -sS -H 'Content-Type: application/json' --data-binary "@$T/fx.json" \
+	"$SERVER/v1/fixture" >"$T/fx.out"
+check "a refusal quoting a request's words cut short: valid UTF-8" \
+	iconv -f UTF-8 -t UTF-8 "$T/fx.out"
+check_eq "... cut between characters" "BAD_VALUE unknown fixture 'a示例示例示例示例示'" \
+	"$(jq -r '"\(.error.code) \(.error.message)"' "$T/fx.out")"
+printf '{"id_no":"341122199003070017","name":"示例一","category":"new\\nborn"}' >"$T/nl.json"
+curl -sS -H 'Content-Type: application/json' --data-binary "@$T/nl.json" \
+	"$SERVER/v1/register" >"$T/nl.out"
+check_eq "... and on one line, though the request had a newline" \
+	"BAD_VALUE category 'new?born' is not one of: resident pupil university newborn" \
+	"$(jq -r '"\(.error.code) \(.error.message)"' "$T/nl.out")"
 
 # a platform that answers badly (a real HTTP server on loopback, Python's,
 # answering every request with STATUS and BODY): one clear line per record
