@@ -125,7 +125,7 @@ jm_session_token(const char *endpoint)
 	static struct jm_session s;
 	static struct stat bad;
 	static int have;
-	struct stat st;
+	struct stat st = {0};	/* none: never the same as a file's */
 	char *path;
 	int same;
 
