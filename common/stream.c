@@ -170,8 +170,9 @@ dup_key(const char *s, size_t n)
 	return NULL;
 }
 
-/* An error's message, UTF-8 even when what it quotes was cut to fit a
- * buffer in the middle of a character. */
+/* An error's message, one line of UTF-8 even when what it quotes was cut
+ * to fit a buffer in the middle of a character (U+FFFD), or held a
+ * newline ('?', as the platform's messages have them). */
 static char *
 message(const char *fmt, va_list ap)
 {
@@ -181,6 +182,7 @@ message(const char *fmt, va_list ap)
 		jm_die("%s", strerror(ENOMEM));
 	u = jm_utf8_repair(s, strlen(s));
 	free(s);
+	jm_utf8_line(u);
 	return u;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-register: registration, idempotence, newborns, validation, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 38
 export JM_TODAY=2026-11-27
 
 check_exit "a household registers" 0 jm-register "$DATA/family.jsonl"
@@ -42,6 +42,9 @@ jm-register "$T/out" >"$T/out2" 2>"$T/err"
 check_eq "re-run after the cause is fixed: own error dropped" "registered null" "$(jq -r '"\(.registration.status) \(.error)"' "$T/out2")"
 echo '{"id_no":"341122199003070017","name":"示例一","error":{"tool":"jm-quote","code":"X","message":"m"}}' | jm-register >"$T/out" 2>"$T/err"
 check_eq "another program's error passes untouched" 'X null' "$(jq -r '"\(.error.code) \(.registration)"' "$T/out")"
+check_eq "a message is one line, though the value it quotes had a newline" \
+	"BAD_VALUE category 'new?born' is not one of: resident pupil university newborn" \
+	"$(printf '%s\n' '{"id_no":"341122199003070017","name":"示例一","category":"new\nborn"}' | jm-register 2>/dev/null | jq -r '"\(.error.code) \(.error.message)"')"
 check_eq "a newborn needs a birth certificate number" MISSING_FIELD "$(echo '{"category":"newborn","name":"示例九","guardian_id_no":"341122199003070017","birth_date":"2026-11-01"}' | jm-register 2>/dev/null | jq -r .error.code)"
 check_eq "only newborns may lack id_no" MISSING_FIELD "$(echo '{"name":"示例九"}' | jm-register 2>/dev/null | jq -r .error.code)"
 
