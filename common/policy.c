@@ -967,24 +967,14 @@ jm_policy_aid(const struct jm_policy *p, int year, const char *region,
 	return -1;
 }
 
-/* The day md (MM-DD, a day of every year: month_day) of year y; through
- * jm_parse_date, as it always was, only for a year out of range. Every
- * quote asks: snprintf was a seventieth of jm-quote's instructions. */
-static void
-default_day(const char *md, int y, struct jm_date *out)
+/* The day md (MM-DD, a day of every year: month_day) of year y. Every
+ * quote asks: formatting it and reading it back with snprintf was a
+ * seventieth of jm-quote's instructions. */
+static struct jm_date
+default_day(const char *md, int y)
 {
-	int m = (md[0] - '0') * 10 + md[1] - '0';
-	int d = (md[3] - '0') * 10 + md[4] - '0';
-	char buf[16];
-
-	if (jm_date_valid(y, m, d)) {
-		out->y = y;
-		out->m = m;
-		out->d = d;
-		return;
-	}
-	snprintf(buf, sizeof buf, "%04d-%s", y % 10000, md);
-	jm_parse_date(buf, out);
+	return (struct jm_date){y, (md[0] - '0') * 10 + md[1] - '0',
+	    (md[3] - '0') * 10 + md[4] - '0'};
 }
 
 int
@@ -1004,8 +994,8 @@ jm_policy_window(const struct jm_policy *p, int year, const char *region,
 	}
 	if (best)
 		return 1;
-	default_day(p->def_opens, year - 1, opens);
-	default_day(p->def_closes, year - 1, closes);
+	*opens = default_day(p->def_opens, year - 1);
+	*closes = default_day(p->def_closes, year - 1);
 	return 0;
 }
 

@@ -36,8 +36,9 @@ int jm_policy_standard(const struct jm_policy *, int year, const char *region,
 int jm_policy_aid(const struct jm_policy *, int year, const char *region,
     const char *group, const char *category, int age, int64_t standard,
     int64_t *pay, const char **source);
-/* The collection window of year for region (a published one, else the
- * documented default); returns 1 when published, 0 for the default. */
+/* The collection window of year (2000 to 2100, as the callers check) for
+ * region (a published one, else the documented default); returns 1 when
+ * published, 0 for the default. */
 int jm_policy_window(const struct jm_policy *, int year, const char *region,
     struct jm_date *opens, struct jm_date *closes);
 /* The waiting-period rule in force for a coverage year, or NULL. */
