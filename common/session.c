@@ -27,10 +27,17 @@ field(json_object *o, const char *key)
 	return jm_strdup(json_object_get_string(v));
 }
 
+/* The session's file, its folder not made (jm_path makes it, to save). */
+static char *
+session_path(void)
+{
+	return jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+}
+
 int
 jm_session_load(struct jm_session *s)
 {
-	char *path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+	char *path = session_path();
 	json_object *o;
 
 	memset(s, 0, sizeof *s);
@@ -80,7 +87,7 @@ jm_session_save(const struct jm_session *s)
 int
 jm_session_remove(void)
 {
-	char *path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
+	char *path = session_path();
 	int rc = unlink(path);
 
 	if (rc < 0 && errno != ENOENT)
@@ -115,6 +122,16 @@ unusable(const struct jm_session *s, const char *endpoint)
 	return NONE;
 }
 
+/* The same file, unchanged since b was taken: jm-bind saves by rename. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 /* Read again while there is none: in a pipeline, jm-bind saves the
  * session only when its first batch is committed. A file found unusable
  * (another platform's, expired) is read again only once it has changed:
@@ -131,11 +148,8 @@ jm_session_token(const char *endpoint)
 
 	if (have)
 		return s.token;
-	path = jm_asprintf("%s/session", jm_dir_name(JM_DIR_STATE));
-	same = stat(path, &st) == 0 && st.st_ino == bad.st_ino &&
-	    st.st_dev == bad.st_dev && st.st_size == bad.st_size &&
-	    st.st_mtim.tv_sec == bad.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == bad.st_mtim.tv_nsec;
+	path = session_path();
+	same = stat(path, &st) == 0 && same_file(&st, &bad);
 	free(path);
 	if (!same && jm_session_load(&s)) {
 		if (unusable(&s, endpoint) == NONE)
