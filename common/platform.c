@@ -196,17 +196,23 @@ jm_intern_code(const char *code)
 	return seen[nseen++] = jm_strdup(code);
 }
 
+/* The sandbox engine in this process, which answers each call at once. */
+static int
+embedded(const struct jm_platform *p)
+{
+	return p && !strcmp(p->ops->kind, "sandbox");
+}
+
 size_t
 jm_platform_batch(const struct jm_platform *p, size_t local)
 {
-	return p && !strcmp(p->ops->kind, "sandbox") ? local : 0;
+	return embedded(p) ? local : 0;
 }
 
 size_t
 jm_platform_part(const struct jm_platform *p)
 {
-	return !strcmp(p->ops->kind, "sandbox") ? 1 :
-	    4 * (size_t)jm_opts.jobs;
+	return embedded(p) ? 1 : 4 * (size_t)jm_opts.jobs;
 }
 
 void
