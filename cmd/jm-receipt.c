@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/clock.h"
+#include "../common/files.h"
 #include "../common/identity.h"
 #include "../common/money.h"
 #include "../common/opts.h"

@@ -22,9 +22,15 @@ static char *dirs[3];
 int
 jm_mkdirs(const char *path)
 {
-	char *p = jm_strdup(path), *s;
+	char *p, *s;
 	int rc = 0;
 
+	/* most often the folder is there, or only its last part is not */
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	p = jm_strdup(path);
 	for (s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;

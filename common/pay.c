@@ -6,7 +6,6 @@
  * outcomes. A crash between any two leaves attempts the journal knows and
  * that are sent again with the same key, which the platform answers with
  * its first outcome: nobody is paid twice, no payment is lost. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,20 +53,15 @@ struct jm_pay {
 
 /* Tests kill jm-pay at each state of the journal: JM_TEST_KILL_AT=POINT
  * (intents, half-sent, platform, outcomes), optionally POINT:N for the
- * N-th batch. Nothing of it runs unless the variable is set. */
+ * N-th batch (jm_kill_point). */
 static void
 fault_point(const char *point)
 {
 	static long batch;
-	const char *at = getenv("JM_TEST_KILL_AT");
-	size_t n = strlen(point);
 
 	if (!strcmp(point, "intents"))
 		batch++;
-	if (!at || strncmp(at, point, n) != 0)
-		return;
-	if (at[n] == ':' ? atol(at + n + 1) == batch : at[n] == '\0')
-		raise(SIGKILL);
+	jm_kill_point(point, batch);
 }
 
 struct jm_pay *

@@ -11,6 +11,7 @@
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
 
+#include "files.h"
 #include "identity.h"
 #include "money.h"
 #include "paths.h"

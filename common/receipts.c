@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "journal.h"
 #include "money.h"
 #include "paths.h"
@@ -31,6 +32,8 @@ struct check {
 	enum { C_NONE, C_QUEUED, C_INVALID, C_MISMATCH, C_FAILED, C_STORED }
 	    state;
 	int err;		/* errno, when it could not be stored */
+	int later;		/* of a batch: synced with the others */
+	char *tmp;		/* written, not yet synced and renamed */
 	char msg[512];
 };
 
@@ -52,49 +55,9 @@ struct jm_receipts {
 	struct jm_work *work;
 	struct jm_buf doc;	/* a stored receipt read back, reused */
 	char kept_fp[65];	/* the key kept in keys/ */
+	char **swept;		/* folders rid of killed runs' leftovers */
+	size_t nswept;
 };
-
-const char *
-jm_read_file_into(const char *path, size_t max, struct jm_buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
-		close(fd);
-		errno = EFBIG;
-		return NULL;
-	}
-	if (b->cap < (size_t)st.st_size + 1) {
-		b->cap = (size_t)st.st_size + 1;
-		b->s = jm_realloc(b->s, b->cap);
-	}
-	n = read(fd, b->s, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		errno = EIO;
-		return NULL;
-	}
-	b->s[n] = '\0';
-	b->len = (size_t)n;
-	return b->s;
-}
-
-char *
-jm_read_file(const char *path, size_t max, size_t *len)
-{
-	struct jm_buf b = {NULL, 0, 0};
-
-	if (!jm_read_file_into(path, max, &b)) {
-		free(b.s);
-		return NULL;
-	}
-	*len = b.len;
-	return b.s;
-}
 
 struct jm_receipts *
 jm_receipts_new(struct jm_platform *p, const char *dir, const char *key)
@@ -152,6 +115,9 @@ jm_receipts_free(struct jm_receipts *rs)
 	free(rs->memo_ok);
 	free(rs->chk);
 	jm_buf_free(&rs->doc);
+	while (rs->nswept > 0)
+		free(rs->swept[--rs->nswept]);
+	free(rs->swept);
 	free(rs);
 }
 
@@ -192,43 +158,6 @@ platform_key(struct jm_receipts *rs, char *msg, size_t sz)
 	return rs->pub;
 }
 
-/* A second into the past, a whole one: the time a stored receipt is given,
- * which no later write can give it again (a write stamps the file with the
- * clock's time then), so that a file changed after it was stored is told by
- * its time without being read. */
-static int
-set_past(int fd)
-{
-	struct timespec t[2] = {{0, UTIME_OMIT}, {0, 0}};
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	t[1].tv_sec = now.tv_sec - 1;
-	return futimens(fd, t);
-}
-
-/* Write a file whole: a temporary name (of the thread: the batch's checks
- * store theirs at once), fsync, rename; mode 0600. With st, the file is
- * given a time in the past (set_past) and *st is what it then is. */
-static int
-write_file(const char *path, const char *data, size_t len, struct stat *st)
-{
-	char *tmp = jm_asprintf("%s.%ld.tmp", path, (long)gettid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = -1;
-
-	if (fd >= 0 && write(fd, data, len) == (ssize_t)len && (!st ||
-	    (set_past(fd) == 0 && fstat(fd, st) == 0)) && fsync(fd) == 0 &&
-	    close(fd) == 0 && rename(tmp, path) == 0)
-		rc = 0;
-	else if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
 /* Keep the key beside the receipts' index: keys/FINGERPRINT.pem. */
 static void
 keep_key(struct jm_receipts *rs)
@@ -240,7 +169,7 @@ keep_key(struct jm_receipts *rs)
 	dir = jm_path(JM_DIR_DATA, "keys");
 	path = jm_asprintf("%s/%s.pem", dir, rs->fp);
 	if (access(path, F_OK) < 0 && (jm_mkdirs(dir) < 0 ||
-	    write_file(path, rs->pub, strlen(rs->pub), NULL) < 0))
+	    jm_file_write(path, rs->pub, strlen(rs->pub), NULL, NULL) < 0))
 		jm_warn(_("%s: %s"), path, strerror(errno));
 	else
 		memcpy(rs->kept_fp, rs->fp, sizeof rs->kept_fp);
@@ -399,17 +328,72 @@ index_memo(struct jm_receipts *rs, signed char which)
 		jm_journal_commit(journal(rs));
 }
 
+/* The temporary files of runs killed before they renamed them, removed
+ * from the folder of path the first time this run stores there. */
+static void
+sweep(struct jm_receipts *rs, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t i, n = slash ? (size_t)(slash - path) : 0;
+	char *dir;
+
+	for (i = 0; i < rs->nswept; i++)
+		if (strlen(rs->swept[i]) == n && !memcmp(rs->swept[i], path, n))
+			return;
+	dir = slash ? jm_strndup(path, n ? n : 1) : jm_strdup(".");
+	jm_file_sweep(dir);
+	rs->swept = jm_realloc(rs->swept, (rs->nswept + 1) *
+	    sizeof *rs->swept);
+	rs->swept[rs->nswept++] = dir;
+}
+
+/* The batch's files made durable together, before the index names them:
+ * one sync of each file, whose writing began when it was written, and one
+ * of each folder, for the renames. Tests kill jm-receipt here, with the
+ * files written and not renamed: JM_TEST_KILL_AT=settle[:N]. */
+static void
+settle_all(struct jm_receipts *rs)
+{
+	static long batch;
+	const char *last = NULL;
+	size_t i;
+
+	for (i = 0; i < rs->calls.n && !rs->chk[i].tmp; i++)
+		;
+	if (i < rs->calls.n)
+		jm_kill_point("settle", ++batch);
+	for (; i < rs->calls.n; i++) {
+		struct check *c = &rs->chk[i];
+
+		if (!c->tmp)
+			continue;
+		if (!last || !jm_same_dir(last, c->s->path))
+			sweep(rs, c->s->path);
+		if (jm_file_settle(c->tmp, c->s->path) < 0)
+			jm_die("%s: %s", c->s->path, strerror(errno));
+		c->tmp = NULL;
+		if (last && !jm_same_dir(last, c->s->path) &&
+		    jm_dir_sync(last) < 0)
+			jm_die("%s: %s", last, strerror(errno));
+		last = c->s->path;
+	}
+	if (last && jm_dir_sync(last) < 0)
+		jm_die("%s: %s", last, strerror(errno));
+}
+
 void
 jm_receipts_commit(struct jm_receipts *rs)
 {
+	settle_all(rs);
 	index_memo(rs, 3);
 }
 
 /* A verified document, for this payment, kept under DIR/YEAR/RECEIPT_NO.xml
- * (never an ID number in a file name); what the index will say in *s. */
+ * (never an ID number in a file name); what the index will say in *s.
+ * With later, durable only once settled (jm_file_write). */
 static int
 store(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
-    struct jm_stored *s)
+    struct jm_stored *s, char **later)
 {
 	char *dir = jm_asprintf("%s/%d", rs->dir, rc->year);
 	struct stat st;
@@ -423,7 +407,7 @@ store(struct jm_receipts *rs, const char *xml, const struct jm_receipt *rc,
 	jm_sha256_hex(xml, strlen(xml), s->sha256);
 	ok = strspn(rc->receipt_no, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
 	    strlen(rc->receipt_no) && jm_mkdirs(dir) == 0 &&
-	    write_file(s->path, xml, strlen(xml), &st) == 0;
+	    jm_file_write(s->path, xml, strlen(xml), &st, later) == 0;
 	free(dir);
 	if (ok) {
 		s->size = st.st_size;
@@ -446,7 +430,8 @@ check(void *arg)
 	else if (strcmp(c->rc.order_id, c->order) ||
 	    c->rc.amount != c->amount)
 		c->state = C_MISMATCH;
-	else if (store(c->rs, c->xml, &c->rc, c->s) < 0) {
+	else if (store(c->rs, c->xml, &c->rc, c->s, c->later ? &c->tmp :
+	    NULL) < 0) {
 		c->err = errno;
 		c->state = C_FAILED;
 	} else
@@ -493,12 +478,13 @@ jm_receipts_prefetch(struct jm_receipts *rs, struct jm_rec *r, size_t n)
 	jm_journal_read(journal(rs));	/* one read transaction, not n */
 	for (i = 0; i < n; i++) {
 		rs->chk[i].state = C_NONE;
+		rs->chk[i].tmp = NULL;
 		if (jm_rec_mine(&r[i], "receipt") && paid_order(&r[i], &order,
 		    &amount, 0) > 0 && !(rs->memo_ok[i] = (signed char)
 		    still_stored(rs, order, &rs->memo[i]))) {
 			rs->calls.req[i] = receipt_request(rs, order);
 			rs->chk[i] = (struct check){.rs = rs, .s = &rs->memo[i],
-			    .order = order, .amount = amount};
+			    .order = order, .amount = amount, .later = 1};
 			k++;
 		}
 	}

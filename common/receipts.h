@@ -38,10 +38,6 @@ int jm_receipts_verify_file(struct jm_receipts *, const char *path,
 void jm_receipts_verify_files(struct jm_receipts *, char *const *paths,
     size_t n, void (*each)(const char *, int, const struct jm_receipt *,
     const char *, void *), void *ctx);
-/* Read a file of at most max bytes; NULL with errno. */
-char *jm_read_file(const char *path, size_t max, size_t *len);
-/* The same into b, reused (its text, NUL-terminated; b->len its length). */
-const char *jm_read_file_into(const char *path, size_t max, struct jm_buf *b);
 
 /* For people: a receipt as text (ID numbers masked). */
 void jm_receipt_text(const struct jm_receipt *, int verified, FILE *);

@@ -1,6 +1,5 @@
 /* session.c - the payer's session from jm-bind, kept in the state folder */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "clock.h"
+#include "files.h"
 #include "paths.h"
 #include "session.h"
 #include "util.h"
@@ -63,24 +63,19 @@ jm_session_load(struct jm_session *s)
 void
 jm_session_save(const struct jm_session *s)
 {
-	char *path = jm_path(JM_DIR_STATE, "session");
-	char *tmp = jm_asprintf("%s.%ld", path, (long)getpid());
+	char *path = jm_path(JM_DIR_STATE, "session"), *line;
 	json_object *o = json_object_new_object();
-	const char *text;
-	int fd;
 
 #define PUT(k) if (s->k) json_object_object_add(o, #k, \
 	json_object_new_string(s->k));
 	FIELDS(PUT)
 #undef PUT
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    write(fd, "\n", 1) != 1 || fsync(fd) < 0 || close(fd) < 0 ||
-	    rename(tmp, path) < 0)
+	line = jm_asprintf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	if (jm_file_write(path, line, strlen(line), NULL, NULL) < 0)
 		jm_die("%s: %s", path, strerror(errno));
 	json_object_put(o);
-	free(tmp);
+	free(line);
 	free(path);
 }
 

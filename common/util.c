@@ -1,6 +1,7 @@
 /* util.c - allocation that dies on failure, messages, exit status */
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,4 +401,16 @@ jm_buf_free(struct jm_buf *b)
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+jm_kill_point(const char *point, long batch)
+{
+	const char *at = getenv("JM_TEST_KILL_AT");
+	size_t n = strlen(point);
+
+	if (!at || strncmp(at, point, n) != 0)
+		return;
+	if (at[n] == ':' ? atol(at + n + 1) == batch : at[n] == '\0')
+		raise(SIGKILL);
 }

@@ -57,6 +57,9 @@ uint64_t jm_fnv1a(uint64_t h, const char *s, size_t *left);
 /* v as 16 lower-case hex digits, the most significant first, and a NUL */
 char *jm_hex64(uint64_t v, char out[17]);
 char *jm_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Tests kill a program at a named point of its work: JM_TEST_KILL_AT=POINT,
+ * or POINT:N in the N-th batch. Nothing of it runs unless it is set. */
+void jm_kill_point(const char *point, long batch);
 
 void jm_die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Stop with another status than 2: 75 when the platform is unreachable. */

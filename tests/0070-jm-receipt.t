@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 57
+plan 61
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -156,4 +156,25 @@ check_eq "... and then every receipt issued and verified" "6 true" "$(jm-receipt
 jm-receipt --endpoint "sandbox:$T/other.db" --dir "$T/d-none" "$T/paid2" >/dev/null 2>"$T/nos.err"
 check_eq "receipts from a platform the session is not for: why, on each line" 6 "$(grep -c "no payer is bound.*(the session on file is for $PLATFORM, not sandbox:$T/other.db)" "$T/nos.err")"
 check_eq "... and --reconcile says it in one line" 1 "$(jm-receipt --reconcile --endpoint "sandbox:$T/other.db" 2>&1 | grep -c "no payer is bound on sandbox:$T/other.db (the session on file is for $PLATFORM, not sandbox:$T/other.db)")"
+# a batch's files are written, then synced and renamed together: killed
+# between the two, the next run sweeps the temporary files away and
+# stores every receipt; another's temporary files are left alone
+JM_TEST_BATCH=2 JM_TEST_KILL_AT=settle:2 jm-receipt --dir "$T/d-kill" "$T/paid" >"$T/rk" 2>/dev/null
+check_eq "killed before the second batch's files were renamed: the first batch stored and indexed, two files under temporary names" "2 2 2" "$(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM receipt WHERE path LIKE '$T/d-kill/%'") $(find "$T/d-kill" -name '*.xml' | wc -l) $(find "$T/d-kill" -name '*.xml.*-*.tmp' | wc -l)"
+y=$(find "$T/d-kill" -name '*.xml' | head -n 1)
+y=$(dirname "$y")
+: >"$y/R1.xml.2147483646.tmp"	# of a thread of jm before 2026-12
+: >"$y/R2.xml.$$-0.tmp"		# of a process still running
+: >"$y/notes.tmp"
+JM_TEST_BATCH=2 jm-receipt --dir "$T/d-kill" "$T/paid" >"$T/rk2" 2>/dev/null
+check_eq "... run again: every receipt stored" "6 6" "$(jq -r .receipt.verified "$T/rk2" | grep -c true) $(find "$T/d-kill" -name '*.xml' | wc -l)"
+left=
+for f in "$y"/*; do
+	case ${f##*/} in
+	R*.xml | "R2.xml.$$-0.tmp" | notes.tmp) ;;
+	*) left="$left ${f##*/}" ;;
+	esac
+done
+check_eq "... the killed run's temporary files gone, and an older jm's" "" "$left"
+check_eq "... a running process's and another program's left" "2" "$(cd "$y" && ls "R2.xml.$$-0.tmp" notes.tmp | wc -l)"
 done_testing
