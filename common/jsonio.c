@@ -250,6 +250,21 @@ unescape(struct rd *r, const char *p)
 	}
 }
 
+/* Of the eight bytes in x, those that are a control character, '"' or
+ * '\\': the high bit of each set, the lowest exactly (above it a borrow
+ * may set more): the "has less" and "has zero" tests of Bit Twiddling
+ * Hacks. */
+static inline uint64_t
+escapes8(uint64_t x)
+{
+	const uint64_t one = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t q = x ^ one * '"', b = x ^ one * '\\';
+
+	return (((x - one * 0x20) & ~x) | ((q - one) & ~q) |
+	    ((b - one) & ~b)) & high;
+}
+
 /*
  * A string at r->s (its opening quote): its bytes checked (UTF-8, no
  * control characters), then either a span of the line (*esc 0) or, with
@@ -265,8 +280,24 @@ string(struct rd *r, const char **b, size_t *n, int *esc)
 
 	*esc = 0;
 	while (p < e) {
-		unsigned c = *p;
+		unsigned c;
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* eight bytes at a time, up to the first not plain ASCII */
+		while (e - p >= 8) {
+			uint64_t x, m;
+
+			memcpy(&x, p, 8);
+			if ((m = escapes8(x) | (x & 0x8080808080808080ULL))) {
+				p += __builtin_ctzll(m) >> 3;
+				break;
+			}
+			p += 8;
+		}
+#endif
+		if (p >= e)
+			break;
+		c = *p;
 		if (c == '"') {
 			if (!*esc) {
 				*b = r->s + 1;
@@ -620,19 +651,6 @@ putch(char c)
 {
 	*room(1) = c;
 	wb.len++;
-}
-
-/* Whether one of the eight bytes in x is a control character, '"' or
- * '\\' (the "has less" and "has zero" tests of Bit Twiddling Hacks). */
-static inline int
-escapes8(uint64_t x)
-{
-	const uint64_t one = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t q = x ^ one * '"', b = x ^ one * '\\';
-
-	return ((((x - one * 0x20) & ~x) | ((q - one) & ~q) |
-	    ((b - one) & ~b)) & high) != 0;
 }
 
 /* As json-c escapes (json_escape_str): \b \n \r \t \f \" \\, other

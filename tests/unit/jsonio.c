@@ -1,6 +1,8 @@
 /* jsonio.c - unit tests: the fast JSON reader and the writer, held to the
  * slow reader (json-c's tokener behind stream.c's checks) and json-c's writer */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../common/jsonio.h"
 #include "../../common/stream.h"
@@ -192,10 +194,48 @@ writing(void)
 	json_object_put(o);
 }
 
+/* What a string's scan stops at (an escape, a character past ASCII, a
+ * byte that may not be there, the closing quote), at each place of its
+ * steps of eight bytes: read as the slow way reads it, or left to it. */
+static void
+stops(void)
+{
+	static const char *const good[] = {"\\\"", "\\\\", "\\n",
+	    "\\u4e2d", "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80"};
+	static const char *const bad[] = {"\x01", "\x1f", "\x7f\x01",
+	    "\xff", "\xc3", "\xe4\xb8", "\xed\xa0\x80"};
+	const char *pad = "abcdefghijklmnopq";
+	char in[128], msg[256];
+	json_object *f, *sl;
+	size_t i, k;
+
+	for (k = 0; k <= 17; k++) {
+		for (i = 0; i < sizeof good / sizeof *good; i++) {
+			snprintf(in, sizeof in, "{\"s\":\"%.*s%s%s\"}",
+			    (int)k, pad, good[i], pad + k);
+			f = jm_json_fast(in, strlen(in), 0);
+			sl = jm_json_parse_slow(in, strlen(in), msg,
+			    sizeof msg);
+			ok(f && sl && json_object_equal(f, sl),
+			    "read as the slow way, at %zu: %s", k, in);
+			json_object_put(f);
+			json_object_put(sl);
+		}
+		for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+			snprintf(in, sizeof in, "{\"s\":\"%.*s%s%s\"}",
+			    (int)k, pad, bad[i], pad + k);
+			f = jm_json_fast(in, strlen(in), 0);
+			ok(!f, "left to the slow way, bad byte at %zu", k);
+			json_object_put(f);
+		}
+	}
+}
+
 int
 main(void)
 {
 	reading();
+	stops();
 	interning();
 	hashing();
 	writing();
