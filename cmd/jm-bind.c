@@ -232,6 +232,23 @@ member_request(struct jm_rec *r)
 	return req;
 }
 
+/* No payer to add members to: said with why there is no session (it
+ * expired, or is another platform's) when there is one on file. */
+static void
+no_session(struct jm_rec *r)
+{
+	const char *why = jm_session_why(B.p->endpoint);
+
+	if (why)
+		jm_rec_error(r, "NO_SESSION", _("no payer is bound (%s): run "
+		    "jm-bind --payer ID_NO --payer-name NAME --phone PHONE, or "
+		    "give the payer's record relation self and a phone"), why);
+	else
+		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
+		    "--payer ID_NO --payer-name NAME --phone PHONE, or give the "
+		    "payer's record relation self and a phone"));
+}
+
 /* Who may be added, and the request to add them. */
 static json_object *
 member(struct jm_rec *r)
@@ -240,9 +257,7 @@ member(struct jm_rec *r)
 	char m[40], msg[256];
 
 	if (!B.have) {
-		jm_rec_error(r, "NO_SESSION", _("no payer is bound: run jm-bind "
-		    "--payer ID_NO --payer-name NAME --phone PHONE, or give the "
-		    "payer's record relation self and a phone"));
+		no_session(r);
 		return NULL;
 	}
 	if (jm_get_str(r->obj, "id_no", &id, NULL) < 0) {

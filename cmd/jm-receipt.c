@@ -150,7 +150,7 @@ verify_one(const char *path, int ok, const struct jm_receipt *rc,
 		printf(_("%s: genuine: receipt %s, %s yuan, %s %s, %d\n"), path,
 		    rc->receipt_no, jm_yuan(rc->amount, y), rc->insured_name,
 		    rc->insured_id_no[0] ? jm_mask_id(rc->insured_id_no, m) :
-		    "", rc->year);
+		    rc->insured_id, rc->year);	/* a newborn: the registry's */
 	else
 		printf(_("%s: NOT genuine: %s\n"), path, msg);
 }
@@ -250,7 +250,7 @@ static void
 finding(json_object *rec, void *ctx)
 {
 	json_object *f, *v;
-	const char *what = "", *msg = "", *id = NULL;
+	const char *what = "", *msg = "", *id = NULL, *insured = "";
 	char m[40], line[1024];
 
 	(void)ctx;
@@ -262,10 +262,11 @@ finding(json_object *rec, void *ctx)
 	jm_get_str(f, "finding", &what, NULL);
 	jm_get_str(f, "message", &msg, NULL);
 	jm_get_str(f, "id_no", &id, NULL);
+	jm_get_str(f, "insured_id", &insured, NULL);	/* a newborn's */
 	json_object_object_get_ex(f, "needs_person", &v);
 	snprintf(line, sizeof line, "%s %-20s %-18s %s\n",
 	    json_object_get_boolean(v) ? "!" : " ", what,
-	    id ? jm_mask_id(id, m) : "", msg);
+	    id ? jm_mask_id(id, m) : insured, msg);
 	jm_out_text(line);
 }
 

@@ -155,23 +155,47 @@ jm_call_many(struct jm_platform *p, const char *op, json_object **req,
 			call_retrying(p, d, req[i], &resp[i], &err[i]);
 }
 
+/* The file of an embedded sandbox (--endpoint sandbox[:PATH]), or NULL
+ * for another endpoint; the data folder is made only with make. */
+static char *
+sandbox_file(int make)
+{
+	const char *e = jm_opts.endpoint;
+
+	if (strncmp(e, "sandbox", 7) != 0)
+		return NULL;
+	e += 7;
+	if (*e == ':')
+		e++;
+	if (*e)
+		return absolute(e);
+	return make ? jm_path(JM_DIR_DATA, "sandbox.db") :
+	    jm_asprintf("%s/sandbox.db", jm_dir_name(JM_DIR_DATA));
+}
+
 struct jm_platform *
 jm_platform_open(void)
 {
-	const char *e = jm_opts.endpoint;
 	struct jm_platform *p;
-	char *path;
+	char *path = sandbox_file(1);
 
-	if (strncmp(e, "sandbox", 7) == 0) {
-		e += 7;
-		if (*e == ':')
-			e++;
-		path = *e ? absolute(e) : jm_path(JM_DIR_DATA, "sandbox.db");
-		p = jm_sandbox_open(path);
+	if (!path)
+		return jm_http_open(jm_opts.endpoint);
+	p = jm_sandbox_open(path);
+	free(path);
+	return p;
+}
+
+char *
+jm_sandbox_absent(void)
+{
+	char *path = sandbox_file(0);
+
+	if (path && access(path, F_OK) == 0) {
 		free(path);
-		return p;
+		return NULL;
 	}
-	return jm_http_open(e);
+	return path;
 }
 
 /* Error codes from a platform's answers, as the static strings errors

@@ -84,6 +84,10 @@ void jm_call_many(struct jm_platform *, const char *op, json_object **req,
 
 /* Open the platform of jm_opts.endpoint; dies (exit 2) when it cannot. */
 struct jm_platform *jm_platform_open(void);
+/* The file of the embedded sandbox --endpoint names when it is not there
+ * (malloc'd): opening it would make a new one. NULL when it is there, or
+ * the endpoint is not an embedded sandbox. */
+char *jm_sandbox_absent(void);
 void jm_platform_close(struct jm_platform *);
 /*
  * The batch for a step that mostly reads: on the embedded sandbox `local'

@@ -127,10 +127,20 @@ jm_receipts_free(struct jm_receipts *rs)
 static char *
 ask_key(struct jm_receipts *rs, char *msg, size_t sz)
 {
-	json_object *req = json_object_new_object(), *resp = NULL, *v;
+	json_object *req, *resp = NULL, *v;
 	struct jm_perr err = {0};
-	char *pem = NULL;
+	char *pem = NULL, *none;
 
+	/* --verify opens no platform: not a new, empty sandbox, whose key
+	 * would call every receipt another key's */
+	if (!rs->p && (none = jm_sandbox_absent())) {
+		snprintf(msg, sz, _("the key that signed it is not kept in "
+		    "%s/keys, and there is no sandbox at %s to ask for it: give "
+		    "--key FILE"), jm_dir_name(JM_DIR_DATA), none);
+		free(none);
+		return NULL;
+	}
+	req = json_object_new_object();
 	if (jm_call(platform(rs), "public-key", req, &resp, &err) < 0)
 		snprintf(msg, sz, _("the platform's public key: %s"),
 		    err.msg[0] ? err.msg : _("not offered"));

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-bind: the payer, the session, members, family accounts.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 38
 export JM_TODAY=2025-11-20
 fam=$DATA/family.jsonl
 payer=341122199003070017
@@ -71,6 +71,9 @@ check_eq "--status --format json with no session" false "$(jm-bind --status --fo
 # an expired session is no session: the payer's record binds again
 jm-bind "$T/reg" >/dev/null 2>&1
 check_eq "an expired session: the self record binds anew" 6 "$(JM_TODAY=2025-12-20 jm-bind "$T/reg" 2>/dev/null | jq -r .binding.member_id | grep -c '^M')"
+grep -v '"relation":"self"' "$T/reg" | head -n 1 >"$T/spouse"
+JM_TODAY=2026-06-01 jm-bind "$T/spouse" >/dev/null 2>"$T/expired.err"
+check "an expired session and no self record to bind anew: the line says it expired" grep -q ': no payer is bound (the session on file expired at 2026-01-[0-9][0-9]T[0-9:]*+08:00): run jm-bind --payer' "$T/expired.err"
 check_exit "--logout refuses to drop another platform's session" 1 jm-bind --logout --endpoint "sandbox:$T/other.db"
 check "... and keeps the file" test -f "$JM_HOME/session"
 done_testing

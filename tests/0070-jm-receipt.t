@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 61
+plan 65
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -177,4 +177,14 @@ for f in "$y"/*; do
 done
 check_eq "... the killed run's temporary files gone, and an older jm's" "" "$left"
 check_eq "... a running process's and another program's left" "2" "$(cd "$y" && ls "R2.xml.$$-0.tmp" notes.tmp | wc -l)"
+# --verify opens no platform: in a data folder that has neither the key
+# nor a sandbox, it says so, and makes nothing there
+f1=$(jq -r .receipt.path "$T/r1" | sed -n 1p)
+check_exit "--verify with no key kept and no sandbox to ask: not genuine, exit 1" 1 env JM_HOME="$T/fresh" jm-receipt --verify "$f1"
+check "... the line says what to give" grep -q "NOT genuine: the key that signed it is not kept in $T/fresh/keys, and there is no sandbox at $T/fresh/sandbox.db to ask for it: give --key FILE" "$T/exit.out"
+check "... and nothing was made" test ! -e "$T/fresh"
+# a newborn without an ID number is named by the registry's number
+nb=$(jq -r 'select(.birth_cert_no) | .receipt.path' "$T/r1")
+nbid=$(jq -r 'select(.birth_cert_no) | .registration.insured_id' "$T/r1")
+check "a newborn's --verify line names the insured number" grep -q ": genuine: receipt R[0-9]*, [0-9.]* yuan, 示例六 $nbid, 2026$" "$(jm-receipt --verify "$nb" >"$T/nb"; echo "$T/nb")"
 done_testing

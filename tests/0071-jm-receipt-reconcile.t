@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-receipt --reconcile: every finding, each from its own scenario.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 25
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -64,6 +64,11 @@ check_eq "not settled after the usual delay: needs a person" "not-settled true" 
 	cat "$T/out" "$T/sum" | sed 's/^/#   /' | head -20
 check "--summary for the cron mail" grep -q '^    not settled (入库)        1$' "$T/sum"
 check_exit "--since later than everything: nothing to say" 0 env JM_TODAY=2025-12-01 jm-receipt --reconcile --since 2025-11-30
+# a newborn without an ID number: named by the registry's number
+sed -n 6p "$T/q" | jm-pay --yes --channel alipay >/dev/null 2>&1
+nbid=$(sed -n 6p "$T/q" | jq -r .registration.insured_id)
+jm-receipt --reconcile --format text >"$T/out" 2>&1
+check "a newborn's finding, as text, names the insured number" grep -q "^  receipt-fetched  *$nbid  *the receipt was missing" "$T/out"
 if over_http; then
 	skip "a busy platform: exit 75" "over HTTP the server waits for the sandbox (its own JM_SANDBOX_BUSY_MS) and the client retries"
 else
