@@ -180,7 +180,7 @@ check_eq "... a running process's and another program's left" "2" "$(cd "$y" && 
 # --verify opens no platform: in a data folder that has neither the key
 # nor a sandbox, it says so, and makes nothing there
 f1=$(jq -r .receipt.path "$T/r1" | sed -n 1p)
-check_exit "--verify with no key kept and no sandbox to ask: not genuine, exit 1" 1 env JM_HOME="$T/fresh" jm-receipt --verify "$f1"
+check_exit "--verify with no key kept and no sandbox to ask: not genuine, exit 1" 1 env JM_HOME="$T/fresh" jm-receipt --endpoint sandbox --verify "$f1"
 check "... the line says what to give" grep -q "NOT genuine: the key that signed it is not kept in $T/fresh/keys, and there is no sandbox at $T/fresh/sandbox.db to ask for it: give --key FILE" "$T/exit.out"
 check "... and nothing was made" test ! -e "$T/fresh"
 # a newborn without an ID number is named by the registry's number
