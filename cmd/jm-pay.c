@@ -54,6 +54,8 @@ struct plan {
 	long people, payments;
 	int64_t total;
 	char last[40];
+	long n[JM_PLAN_NONE + 1];	/* --dry-run: records of each kind */
+	int64_t skipped_fen;
 };
 
 static struct {
@@ -252,7 +254,7 @@ dry_row(struct jm_rec *r)
 	char line[24], who[64], year[16], amt[32];
 	json_object *q, *v;
 	int64_t fen;
-	int pays;
+	enum jm_plan what;
 
 	if (!header++)
 		jm_table_header(cols, 7);
@@ -267,10 +269,13 @@ dry_row(struct jm_rec *r)
 		cells[4] = year;
 	} else if (json_object_object_get_ex(r->obj, "error", &q))
 		jm_get_str(q, "item", &cells[3], NULL);	/* jm-quote's */
-	cells[6] = jm_pay_plan(P.pay, r, &fen, &pays);
+	cells[6] = jm_pay_plan(P.pay, r, &fen, &what);
 	cells[5] = jm_yuan(fen, amt);
-	if (pays)
+	P.plan.n[what]++;
+	if (what == JM_PLAN_PAY)
 		add_payment(&P.plan, r->obj, fen);
+	else if (what == JM_PLAN_SKIP)
+		P.plan.skipped_fen += fen;
 	jm_table_row(cols, 7, cells);
 }
 
@@ -338,12 +343,36 @@ emit(struct jm_rec *r, void *ctx)
 	progress();
 }
 
+/* --dry-run --summary: what would be done, not the zeros of nothing done */
+static void
+dry_summary(void)
+{
+	const struct plan *pl = &P.plan;
+	char a[32], b[32];
+
+	fprintf(stderr, _("%s: a dry run through %s: nothing was paid\n"),
+	    jm_prog, P.channel);
+	fprintf(stderr, _("  would pay     %6ld  %12s yuan\n"), pl->payments,
+	    jm_yuan(pl->total, a));
+	fprintf(stderr, _("  paid before   %6ld  (by jm, not charged again)\n"),
+	    pl->n[JM_PLAN_BEFORE]);
+	fprintf(stderr, _("  nothing due   %6ld\n"), pl->n[JM_PLAN_NOTHING]);
+	fprintf(stderr, _("  skipped       %6ld  %12s yuan (--max-total)\n"),
+	    pl->n[JM_PLAN_SKIP], jm_yuan(pl->skipped_fen, b));
+	fprintf(stderr, _("  not payable   %6ld  (errors, or not quoted)\n"),
+	    pl->n[JM_PLAN_NONE]);
+}
+
 static void
 summary(void)
 {
 	const struct jm_pay_totals *t = jm_pay_totals(P.pay);
 	char a[32], b[32];
 
+	if (P.dry_run) {
+		dry_summary();
+		return;
+	}
 	fprintf(stderr, _("%s: through %s\n"), jm_prog, P.channel);
 	fprintf(stderr, _("  paid          %6ld  %12s yuan\n"), t->paid,
 	    jm_yuan(t->paid_fen, a));

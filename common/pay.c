@@ -611,23 +611,27 @@ jm_pay_commit(void *ctx)
 
 const char *
 jm_pay_plan(const struct jm_pay *pay, const struct jm_rec *r, int64_t *amount,
-    int *pays)
+    enum jm_plan *what)
 {
 	const struct slot *s = &pay->slots[r - pay->base];
 
-	*pays = s->act == A_SEND;
 	*amount = s->act == A_DONE || s->act == A_SEND ? s->a.amount : s->due;
 	switch (s->act) {
 	case A_DONE:
+		*what = JM_PLAN_BEFORE;
 		return _("paid before");
 	case A_SEND:
+		*what = JM_PLAN_PAY;
 		return s->resend ? _("pay (earlier attempt, same key)") :
 		    _("pay");
 	case A_NOTHING:
+		*what = JM_PLAN_NOTHING;
 		return _("nothing due");
 	case A_SKIP:
+		*what = JM_PLAN_SKIP;
 		return _("skip (past --max-total)");
 	default:
+		*what = JM_PLAN_NONE;
 		*amount = 0;
 		return r->failed || jm_json_get(r->obj, "error", NULL) ?
 		    _("error") : _("pass");

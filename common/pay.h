@@ -31,9 +31,12 @@ void jm_pay_one(struct jm_rec *, void *pay);
 void jm_pay_commit(void *pay);
 const struct jm_pay_totals *jm_pay_totals(const struct jm_pay *);
 void jm_pay_free(struct jm_pay *);
-/* What the batch does with a record (for --dry-run), and the amount. */
+/* What the batch does with a record (for --dry-run): said in words, and
+ * as one of these, with the amount. */
+enum jm_plan { JM_PLAN_PAY, JM_PLAN_BEFORE, JM_PLAN_NOTHING, JM_PLAN_SKIP,
+	JM_PLAN_NONE };
 const char *jm_pay_plan(const struct jm_pay *, const struct jm_rec *,
-    int64_t *amount, int *pays);
+    int64_t *amount, enum jm_plan *what);
 /* The due amount a quoted record would be paid (0 if none), for totals. */
 int64_t jm_pay_due(json_object *rec);
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 61
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -26,6 +26,9 @@ jm-pay --dry-run --channel wechat "$T/q" >"$T/dry" 2>&1
 check "--dry-run names each person masked" grep -q '^3      3411\*\*\*\*\*\*\*\*\*\*0031  示例三      medical  2026  40.00      pay$' "$T/dry"
 check "--dry-run gives the total" grep -q '^would pay 6 people, 2040.00 yuan, through wechat; nothing was paid$' "$T/dry"
 check_eq "--dry-run pays nothing" 0 "$(platform 'SELECT count(*) FROM payment')"
+jm-pay --dry-run --summary --channel wechat --max-total 2000 "$T/q" >/dev/null 2>"$T/drysum"
+check "--dry-run --summary says what would be paid, not zeros" grep -q '^  would pay          5       1640.00 yuan$' "$T/drysum"
+check "... and what --max-total would skip" grep -q '^  skipped            1        400.00 yuan (--max-total)$' "$T/drysum"
 
 jm-pay --yes --channel alipay --max-total 1000 "$T/q" >"$T/cap" 2>"$T/err"
 check_eq "--max-total 1000 pays 400, 400, 40, then skips the rest" "paid paid paid skipped skipped skipped" \
@@ -41,6 +44,8 @@ check_eq "payment keys" '["order_id","idempotency_key","status","channel","amoun
 jm-pay --yes --channel wechat "$T/q" >"$T/again" 2>/dev/null
 check_same "a finished batch run again gives the same payments" "$T/paid" "$T/again"
 check_eq "... and charges nothing" 6 "$(platform "SELECT count(*) FROM payment")"
+jm-pay --yes --channel wechat --format text "$T/q" >"$T/text" 2>/dev/null
+check "--format text: a table of the payments, ID numbers masked" grep -q '^3      3411\*\*\*\*\*\*\*\*\*\*0031  示例三      medical  2026  40.00      paid         JM[0-9]*$' "$T/text"
 
 printf '{"fixture":"paid","id_no":"340202198801010021","year":2026,"item":"medical","channel":"wechat"}\n' >"$T/fix"
 # keys of 32 hex digits that sort as they were made (the time first), so
