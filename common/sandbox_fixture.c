@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "identity.h"
+#include "jsonio.h"
 #include "money.h"
 #include "person.h"
 #include "policy.h"
@@ -112,32 +113,41 @@ account(struct sandbox *sb, json_object *req, struct jm_perr *err)
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
 }
 
-/* The civil-affairs list: the registry follows it. */
+/* The civil-affairs list: the registry follows it. "aid": null takes the
+ * person off the list, and the registry's group with it. */
 static int
 aid(struct sandbox *sb, json_object *req, struct jm_perr *err)
 {
 	const char *group = jm_sb_str(req, "aid");
+	json_object *v;
 	struct jm_id id;
 	sqlite3_stmt *st;
+	int off = jm_json_get(req, "aid", &v) && !v;
 
 	if (need_id(req, &id, err) < 0 || name_agrees(sb, req, id.no, err) < 0)
 		return -1;
-	if (!group || !jm_in_list(jm_aid_groups, group)) {
+	if (!off && (!group || !jm_in_list(jm_aid_groups, group))) {
 		jm_perr_set(err, "BAD_VALUE", _("aid must be one of the aid "
-		    "groups (extreme-poverty, orphan, ...)"));
+		    "groups (extreme-poverty, orphan, ...), or null to take "
+		    "the person off the list"));
 		return -1;
 	}
 	jm_sb_savepoint(sb);	/* the list, then the registry */
-	st = jm_sb_stmt(sb, SB_AID_PUT, "INSERT INTO aid_list VALUES(?1, ?2) "
-	    "ON CONFLICT(id_no) DO UPDATE SET aid = ?2");
+	st = off ? jm_sb_stmt(sb, SB_AID_DEL, "DELETE FROM aid_list WHERE "
+	    "id_no = ?1") : jm_sb_stmt(sb, SB_AID_PUT, "INSERT INTO aid_list "
+	    "VALUES(?1, ?2) ON CONFLICT(id_no) DO UPDATE SET aid = ?2");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	if (!off)
+		sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return jm_sb_dberr(sb, err);
 	st = jm_sb_stmt(sb, SB_AID_PERSON, "UPDATE person SET aid = ?2 "
 	    "WHERE id_no = ?1");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	if (off)
+		sqlite3_bind_null(st, 2);
+	else
+		sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
 }
 

@@ -2,7 +2,7 @@
 # jm-sandbox --load: employee accounts, the aid list, payments made
 # elsewhere; refused fixtures; usage; a busy sandbox.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 43
 export JM_TODAY=2025-11-20
 S=$DATA/sandbox
 payer=340202199003070016
@@ -73,6 +73,13 @@ echo "{\"fixture\":\"employee-account\",\"id_no\":\"$spouse\",\"name\":\"示例�
 check_exit "NAME_MISMATCH of an employee account" 1 jm-sandbox --load mismatch.jsonl
 check_eq "no account was made" NO_ACCOUNT \
 	"$(sed -n 3p reg.jsonl | jm-bind --family-account $spouse 2>/dev/null | jq -r .error.code)"
+
+# taken off the aid list: "aid": null, and the registry's group goes too
+echo "{\"fixture\":\"aid\",\"id_no\":\"$spouse\",\"aid\":null}" >off.jsonl
+check_exit "an aid fixture with aid null loads" 0 jm-sandbox --load off.jsonl
+check_eq "... the person's quote is daily again, the group gone from the registry" "daily 40000 unpaid null" "$(due $spouse) $(echo "{\"id_no\":\"$spouse\"}" | jm-register -q 2>/dev/null | jq -r .registration.aid)"
+echo "{\"fixture\":\"aid\",\"id_no\":\"$spouse\"}" >noaid.jsonl
+check_exit "an aid fixture without aid is refused, not taken for null" 1 jm-sandbox --load noaid.jsonl
 
 # usage
 check_exit "no --load is a usage error" 64 jm-sandbox
