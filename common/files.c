@@ -140,12 +140,20 @@ jm_same_dir(const char *a, const char *b)
 	return sa - a == sb - b && !memcmp(a, b, (size_t)(sa - a));
 }
 
+char *
+jm_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return jm_strdup(".");
+	return jm_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 int
 jm_dir_sync(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? jm_strndup(path, slash == path ? 1 :
-	    (size_t)(slash - path)) : jm_strdup(".");
+	char *dir = jm_dir_of(path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1, e;
 
 	e = errno;

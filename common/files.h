@@ -26,6 +26,9 @@ int jm_file_write(const char *path, const void *data, size_t len,
 /* A file jm_file_write left for later, synced and renamed to path (tmp is
  * freed); durable once its folder is synced (jm_dir_sync). */
 int jm_file_settle(char *tmp, const char *path);
+/* The folder that holds path (malloc'd): "." for a bare name, "/" at the
+ * top. */
+char *jm_dir_of(const char *path);
 /* The folder that holds path, synced: the renames in it made durable. */
 int jm_dir_sync(const char *path);
 /* Whether two paths name files of the same folder. */

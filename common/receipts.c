@@ -343,18 +343,26 @@ index_memo(struct jm_receipts *rs, signed char which)
 static void
 sweep(struct jm_receipts *rs, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t i, n = slash ? (size_t)(slash - path) : 0;
-	char *dir;
+	char *dir = jm_dir_of(path);
+	size_t i;
 
 	for (i = 0; i < rs->nswept; i++)
-		if (strlen(rs->swept[i]) == n && !memcmp(rs->swept[i], path, n))
+		if (!strcmp(rs->swept[i], dir)) {
+			free(dir);
 			return;
-	dir = slash ? jm_strndup(path, n ? n : 1) : jm_strdup(".");
+		}
 	jm_file_sweep(dir);
 	rs->swept = jm_realloc(rs->swept, (rs->nswept + 1) *
 	    sizeof *rs->swept);
 	rs->swept[rs->nswept++] = dir;
+}
+
+/* The folder of path synced (its renames made durable), or the end. */
+static void
+sync_folder(const char *path)
+{
+	if (jm_dir_sync(path) < 0)
+		jm_die("%s: %s", path, strerror(errno));
 }
 
 /* The batch's files made durable together, before the index names them:
@@ -368,27 +376,25 @@ settle_all(struct jm_receipts *rs)
 	const char *last = NULL;
 	size_t i;
 
-	for (i = 0; i < rs->calls.n && !rs->chk[i].tmp; i++)
-		;
-	if (i < rs->calls.n)
-		jm_kill_point("settle", ++batch);
-	for (; i < rs->calls.n; i++) {
+	for (i = 0; i < rs->calls.n; i++) {
 		struct check *c = &rs->chk[i];
 
 		if (!c->tmp)
 			continue;
-		if (!last || !jm_same_dir(last, c->s->path))
+		if (!last)
+			jm_kill_point("settle", ++batch);
+		if (!last || !jm_same_dir(last, c->s->path)) {
+			if (last)
+				sync_folder(last);
 			sweep(rs, c->s->path);
+		}
 		if (jm_file_settle(c->tmp, c->s->path) < 0)
 			jm_die("%s: %s", c->s->path, strerror(errno));
 		c->tmp = NULL;
-		if (last && !jm_same_dir(last, c->s->path) &&
-		    jm_dir_sync(last) < 0)
-			jm_die("%s: %s", last, strerror(errno));
 		last = c->s->path;
 	}
-	if (last && jm_dir_sync(last) < 0)
-		jm_die("%s: %s", last, strerror(errno));
+	if (last)
+		sync_folder(last);
 }
 
 void
