@@ -63,7 +63,7 @@ static struct {
 	int yes, dry_run, summary;
 	int64_t max_total;
 	struct jm_pay *pay;
-	long done;
+	long done, seen[3];	/* written: all, paid, declined, unknown */
 	int progress;	/* stderr a terminal, and not -q */
 	struct plan plan;
 	struct jm_export *ex;
@@ -233,17 +233,32 @@ confirm(struct jm_in *in)
 	fclose(tty);
 }
 
+/* The progress line, from the records written so far: a batch's outcomes
+ * are all known before its first record goes out. */
 static void
-progress(void)
+progress_line(void)
 {
-	const struct jm_pay_totals *t = jm_pay_totals(P.pay);
-
-	if (!P.progress || ++P.done % 100)
-		return;
 	fputc('\r', stderr);
 	fprintf(stderr, _("%s: %ld records, %ld paid, %ld declined, %ld "
-	    "unknown "), jm_prog, P.done, t->paid + t->again, t->declined,
-	    t->unknown);
+	    "unknown "), jm_prog, P.done, P.seen[0], P.seen[1], P.seen[2]);
+}
+
+static void
+progress(const struct jm_rec *r)
+{
+	static const char *const shown[] = {"paid", "declined", "unknown"};
+	json_object *p;
+	const char *s;
+	int i;
+
+	if (!P.progress)
+		return;
+	if (json_object_object_get_ex(r->obj, "payment", &p) &&
+	    jm_get_str(p, "status", &s, NULL) > 0)
+		for (i = 0; i < 3; i++)
+			P.seen[i] += !strcmp(s, shown[i]);
+	if (++P.done % 100 == 0)
+		progress_line();
 }
 
 static void
@@ -340,7 +355,7 @@ emit(struct jm_rec *r, void *ctx)
 		text_row(r);
 	else
 		jm_out_rec(r);
-	progress();
+	progress(r);
 }
 
 /* --dry-run --summary: what would be done, not the zeros of nothing done */
@@ -420,8 +435,10 @@ main(int argc, char **argv)
 		P.ex = jm_export_new(xcols, sizeof xcols / sizeof xcols[0]);
 	jm_run(in, &step);
 	jm_export_close(P.ex);
-	if (P.done >= 100)
+	if (P.done >= 100) {
+		progress_line();
 		fputc('\n', stderr);
+	}
 	if (P.dry_run)
 		printf(_("would pay %s, %s yuan, through %s; nothing was "
 		    "paid\n"), plan_words(&P.plan, who, sizeof who),

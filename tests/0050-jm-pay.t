@@ -1,7 +1,7 @@
 #!/bin/sh
 # jm-pay: channels, test triggers, family accounts, money safety, exit codes.
 . "$(dirname "$0")/lib.sh"
-plan 61
+plan 63
 export JM_TODAY=2025-11-20 JM_RETRY_BASE_MS=1
 ex=$TESTS/../share/examples/family.jsonl
 sb=$PLATFORM_DB
@@ -133,4 +133,23 @@ check_exit "a session of another platform: exit 1, nothing sent" 1 jm-pay --yes 
 check_eq "... NO_SESSION, naming the platform the session is for" "6 NO_SESSION" "$(grep -c "no payer is bound (the session on file is for $PLATFORM, not sandbox:$T/other.db): run jm-bind; nothing was sent" "$T/exit.err") $(jq -r .error.code "$T/exit.out" | sort -u)"
 check_eq "... and an expired one says when it expired" 6 "$(JM_TODAY=2026-03-01 jm-pay --yes --channel alipay "$T/q" 2>&1 >/dev/null | grep -c 'no payer is bound (the session on file expired at 2025-12-..T..:..:..+08:00): run jm-bind')"
 check_eq "a record without a quote" MISSING_FIELD "$(sed -n 1p "$ex" | jm-pay --yes --channel alipay 2>/dev/null | jq -r .error.code)"
+# on a terminal, the progress line counts the records written so far, not
+# the outcomes of their whole batch (known before its first record is out)
+if command -v script >/dev/null 2>&1; then
+	fresh_platform
+	"$TESTS/../tools/gen-roster" 150 3 | jm-register 2>/dev/null |
+		jm-bind 2>/dev/null | jm-quote 2>/dev/null >"$T/q150"
+	JM_TEST_BATCH=128 script -qec "jm-pay --yes --channel alipay '$T/q150' >'$T/p150'" \
+		/dev/null </dev/null | tr '\r' '\n' >"$T/progress"
+	head -n 100 "$T/p150" >"$T/p100"
+	check_eq "the progress line at 100 records counts their outcomes" \
+		"jm-pay: 100 records, $(grep -c '"status":"paid"' "$T/p100") paid, 0 declined, 0 unknown " \
+		"$(grep '^jm-pay: 100 records' "$T/progress")"
+	check_eq "... and the last one all 150" \
+		"jm-pay: 150 records, $(grep -c '"payment":{[^}]*"status":"paid"' "$T/p150") paid, 0 declined, 0 unknown " \
+		"$(grep '^jm-pay: 150 records' "$T/progress")"
+else
+	skip "the progress line" "no script(1) for a terminal"
+	skip "the progress line" "no script(1) for a terminal"
+fi
 done_testing
