@@ -159,7 +159,7 @@ check_eq "... and --reconcile says it in one line" 1 "$(jm-receipt --reconcile -
 # a batch's files are written, then synced and renamed together: killed
 # between the two, the next run sweeps the temporary files away and
 # stores every receipt; another's temporary files are left alone
-JM_TEST_BATCH=2 JM_TEST_KILL_AT=settle:2 jm-receipt --dir "$T/d-kill" "$T/paid" >"$T/rk" 2>/dev/null
+{ JM_TEST_BATCH=2 JM_TEST_KILL_AT=settle:2 jm-receipt --dir "$T/d-kill" "$T/paid"; } >"$T/rk" 2>/dev/null
 check_eq "killed before the second batch's files were renamed: the first batch stored and indexed, two files under temporary names" "2 2 2" "$(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM receipt WHERE path LIKE '$T/d-kill/%'") $(find "$T/d-kill" -name '*.xml' | wc -l) $(find "$T/d-kill" -name '*.xml.*-*.tmp' | wc -l)"
 y=$(find "$T/d-kill" -name '*.xml' | head -n 1)
 y=$(dirname "$y")

@@ -17,14 +17,14 @@ check_exit "reconciling again finds nothing" 0 jm-receipt --reconcile
 check_eq "... and says nothing" "" "$(cat "$T/exit.out")"
 
 # killed after the platform committed, before the journal knew
-sed -n 3p "$T/q" | JM_TEST_KILL_AT=platform jm-pay --yes --channel alipay >/dev/null 2>&1
+{ sed -n 3p "$T/q" | JM_TEST_KILL_AT=platform jm-pay --yes --channel alipay; } >/dev/null 2>&1
 check_eq "the journal does not know the outcome" intent "$(sqlite3 "$JM_HOME/journal.db" "SELECT state FROM attempt ORDER BY rowid DESC LIMIT 1")"
 jm-receipt --reconcile >"$T/out" 2>&1
 check_eq "an unknown outcome the platform has: resolved as paid, receipt fetched" "receipt-fetched:1 resolved:1" "$(findings <"$T/out")"
 check_eq "... the journal now says paid" paid "$(sqlite3 "$JM_HOME/journal.db" "SELECT state FROM attempt ORDER BY rowid DESC LIMIT 1")"
 
 # killed before anything reached the platform
-sed -n 4p "$T/q" | JM_TEST_KILL_AT=intents jm-pay --yes --channel alipay >/dev/null 2>&1
+{ sed -n 4p "$T/q" | JM_TEST_KILL_AT=intents jm-pay --yes --channel alipay; } >/dev/null 2>&1
 check_exit "a request perhaps still travelling is pending: exit 75" 75 jm-receipt --reconcile
 check_eq "... finding pending" pending "$(jq -r .reconcile.finding "$T/exit.out")"
 JM_TODAY=2025-11-21 jm-receipt --reconcile >"$T/out" 2>&1
