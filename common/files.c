@@ -189,18 +189,27 @@ tmp_owner(const char *name)
 	return end == name + n - 4 && pid <= INT_MAX ? pid : 0;
 }
 
+/* How old a temporary file must be before it is swept: a process of
+ * another PID namespace (a container sharing the folder) looks gone to
+ * kill(2) while it writes, and no batch stays pending for an hour. */
+#define SWEEP_AGE (60 * 60)
+
 void
 jm_file_sweep(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	struct stat st;
+	time_t old = time(NULL) - SWEEP_AGE;
 	long pid;
 
 	if (!d)
 		return;
 	while ((e = readdir(d)))
 		if ((pid = tmp_owner(e->d_name)) > 0 && pid != getpid() &&
-		    kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		    kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    0 && st.st_mtime < old)
 			unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
 }

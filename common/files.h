@@ -34,7 +34,8 @@ int jm_dir_sync(const char *path);
 /* Whether two paths name files of the same folder. */
 int jm_same_dir(const char *a, const char *b);
 /* Remove from dir the temporary files of jm_file_write whose process has
- * gone (killed between the write and the rename). */
+ * gone (killed between the write and the rename), an hour after they were
+ * written. */
 void jm_file_sweep(const char *dir);
 
 #endif

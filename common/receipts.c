@@ -365,6 +365,22 @@ sync_folder(const char *path)
 		jm_die("%s: %s", path, strerror(errno));
 }
 
+/* A file that cannot be stored or settled stops the run (exit 2): the
+ * batch's files not yet renamed go too, since no index will name them. */
+static void
+stop_batch(struct jm_receipts *rs, const char *path, int e)
+{
+	size_t i;
+
+	for (i = 0; i < rs->calls.n; i++)
+		if (rs->chk[i].tmp) {
+			unlink(rs->chk[i].tmp);
+			free(rs->chk[i].tmp);
+			rs->chk[i].tmp = NULL;
+		}
+	jm_die("%s: %s", path, strerror(e));
+}
+
 /* The batch's files made durable together, before the index names them:
  * one sync of each file, whose writing began when it was written, and one
  * of each folder, for the renames. Tests kill jm-receipt here, with the
@@ -375,6 +391,7 @@ settle_all(struct jm_receipts *rs)
 	static long batch;
 	const char *last = NULL;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < rs->calls.n; i++) {
 		struct check *c = &rs->chk[i];
@@ -388,9 +405,10 @@ settle_all(struct jm_receipts *rs)
 				sync_folder(last);
 			sweep(rs, c->s->path);
 		}
-		if (jm_file_settle(c->tmp, c->s->path) < 0)
-			jm_die("%s: %s", c->s->path, strerror(errno));
-		c->tmp = NULL;
+		rc = jm_file_settle(c->tmp, c->s->path);
+		c->tmp = NULL;	/* freed */
+		if (rc < 0)
+			stop_batch(rs, c->s->path, errno);
 		last = c->s->path;
 	}
 	if (last)
@@ -580,7 +598,7 @@ checked(struct jm_receipts *rs, struct jm_rec *r, struct check *c, size_t i)
 	case C_STORED:
 		break;
 	default:
-		jm_die("%s: %s", c->s->path, strerror(c->err));
+		stop_batch(rs, c->s->path, c->err);
 	}
 	if (i != (size_t)-1 && c->s == &rs->memo[i])
 		rs->memo_ok[i] = 3;

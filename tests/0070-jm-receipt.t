@@ -2,7 +2,7 @@
 # jm-receipt: signed receipts fetched, verified, stored, printed; offline
 # verification by jm and by anyone with xmllint, sed, base64 and openssl.
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 68
 export JM_TODAY=2025-11-20
 ex=$TESTS/../share/examples/family.jsonl
 xsd=$TESTS/../share/receipt.xsd
@@ -157,8 +157,8 @@ jm-receipt --endpoint "sandbox:$T/other.db" --dir "$T/d-none" "$T/paid2" >/dev/n
 check_eq "receipts from a platform the session is not for: why, on each line" 6 "$(grep -c "no payer is bound.*(the session on file is for $PLATFORM, not sandbox:$T/other.db)" "$T/nos.err")"
 check_eq "... and --reconcile says it in one line" 1 "$(jm-receipt --reconcile --endpoint "sandbox:$T/other.db" 2>&1 | grep -c "no payer is bound on sandbox:$T/other.db (the session on file is for $PLATFORM, not sandbox:$T/other.db)")"
 # a batch's files are written, then synced and renamed together: killed
-# between the two, the next run sweeps the temporary files away and
-# stores every receipt; another's temporary files are left alone
+# between the two, the next run stores every receipt, and a run sweeps the
+# temporary files away once they are an hour old; another's are left alone
 { JM_TEST_BATCH=2 JM_TEST_KILL_AT=settle:2 jm-receipt --dir "$T/d-kill" "$T/paid"; } >"$T/rk" 2>/dev/null
 check_eq "killed before the second batch's files were renamed: the first batch stored and indexed, two files under temporary names" "2 2 2" "$(sqlite3 "$JM_HOME/journal.db" "SELECT count(*) FROM receipt WHERE path LIKE '$T/d-kill/%'") $(find "$T/d-kill" -name '*.xml' | wc -l) $(find "$T/d-kill" -name '*.xml.*-*.tmp' | wc -l)"
 y=$(find "$T/d-kill" -name '*.xml' | head -n 1)
@@ -168,6 +168,10 @@ y=$(dirname "$y")
 : >"$y/notes.tmp"
 JM_TEST_BATCH=2 jm-receipt --dir "$T/d-kill" "$T/paid" >"$T/rk2" 2>/dev/null
 check_eq "... run again: every receipt stored" "6 6" "$(jq -r .receipt.verified "$T/rk2" | grep -c true) $(find "$T/d-kill" -name '*.xml' | wc -l)"
+check_eq "... the killed run's temporary files left while under an hour old" 2 "$(find "$T/d-kill" -name '*.xml.*-*.tmp' ! -name "R2.xml.$$-0.tmp" | wc -l)"
+touch -d '2 hours ago' "$y"/*.tmp
+rm "$(find "$y" -name '*.xml' | head -n 1)"	# so that the run stores one
+JM_TEST_BATCH=2 jm-receipt --dir "$T/d-kill" "$T/paid" >"$T/rk3" 2>/dev/null
 left=
 for f in "$y"/*; do
 	case ${f##*/} in
@@ -175,8 +179,14 @@ for f in "$y"/*; do
 	*) left="$left ${f##*/}" ;;
 	esac
 done
-check_eq "... the killed run's temporary files gone, and an older jm's" "" "$left"
+check_eq "... an hour old, the killed run's temporary files gone, and an older jm's" "6 " "$(find "$y" -name '*.xml' | wc -l) $left"
 check_eq "... a running process's and another program's left" "2" "$(cd "$y" && ls "R2.xml.$$-0.tmp" notes.tmp | wc -l)"
+# a file that cannot be renamed into place stops the run, and the batch's
+# other files do not stay behind under their temporary names
+p=$(jq -r .receipt.path "$T/rk2" | head -n 1)
+mkdir -p "$T/d-fail/${p#"$T/d-kill/"}"	# a folder where the file goes
+check_exit "a receipt that cannot be put in place: exit 2" 2 env JM_TEST_BATCH=6 jm-receipt --dir "$T/d-fail" "$T/paid"
+check_eq "... the line names the file, no record is written, no temporary file is left" "1 0 0" "$(grep -c "^jm-receipt: $T/d-fail/${p#"$T/d-kill/"}: Is a directory$" "$T/exit.err") $(wc -l <"$T/exit.out" | tr -d ' ') $(find "$T/d-fail" -name '*.tmp' | wc -l)"
 # --verify opens no platform: in a data folder that has neither the key
 # nor a sandbox, it says so, and makes nothing there
 f1=$(jq -r .receipt.path "$T/r1" | sed -n 1p)
