@@ -144,10 +144,7 @@ aid(struct sandbox *sb, json_object *req, struct jm_perr *err)
 	st = jm_sb_stmt(sb, SB_AID_PERSON, "UPDATE person SET aid = ?2 "
 	    "WHERE id_no = ?1");
 	sqlite3_bind_text(st, 1, id.no, -1, SQLITE_STATIC);
-	if (off)
-		sqlite3_bind_null(st, 2);
-	else
-		sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group, -1, SQLITE_STATIC);	/* NULL: off */
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : jm_sb_dberr(sb, err);
 }
 
